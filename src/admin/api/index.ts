@@ -1,0 +1,3 @@
+export { createAdminApiRouter, type AdminApiDeps } from './router';
+export type { AdminLogger } from './http';
+export { openApiDocument } from './openapi';

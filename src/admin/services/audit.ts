@@ -1,0 +1,83 @@
+/** Admin changes go to the same append-only audit log as launches, with the action as the reason. */
+import type { Partner } from '../../identity/launch-identity';
+import { ALLOWED_REASONS, PROTOCOL_REASONS, REFUSAL_REASONS } from '../../provisioning/reasons';
+import type { AuditEvent, AuditKind, Decision } from '../../store/model';
+import type { Page, Paging } from '../../store/port';
+import type { Actor } from '../auth';
+import type { AdminDeps, CallMeta } from './deps';
+import { invalidInput } from './errors';
+import { visibleOrganization } from './scope';
+
+export const ADMIN_ACTIONS = [
+  'organization.created',
+  'entitlement.set',
+  'directory.created',
+  'directory.updated',
+  'domain.claimed',
+  'domain.verified',
+  'domain.removed',
+  'connection.linked',
+  'connection.updated',
+  'connection.unlinked',
+  'license.assigned',
+  'license.revoked',
+  'user.blocked',
+  'user.unblocked',
+] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+/** Every value an audit event's `reason` can take, for filters. */
+export const AUDIT_REASONS = [...REFUSAL_REASONS, ...ALLOWED_REASONS, ...PROTOCOL_REASONS, ...ADMIN_ACTIONS] as const;
+export type AuditReason = (typeof AUDIT_REASONS)[number];
+
+export interface AdminChange {
+  action: AdminAction;
+  orgId: string | null;
+  directoryId?: string | null;
+  connectionId?: string | null;
+  partner?: Partner | null;
+  userId?: string | null;
+  email?: string | null;
+  productId?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+export async function recordAdminChange(deps: AdminDeps, actor: Actor, change: AdminChange, meta: CallMeta = {}): Promise<AuditEvent> {
+  return deps.store.appendAudit({
+    time: deps.now(),
+    kind: 'admin',
+    orgId: change.orgId,
+    directoryId: change.directoryId ?? null,
+    connectionId: change.connectionId ?? null,
+    partner: change.partner ?? null,
+    subject: null,
+    email: change.email ?? null,
+    userId: change.userId ?? null,
+    productId: change.productId ?? null,
+    decision: null,
+    reason: change.action,
+    requestId: meta.requestId ?? null,
+    actor: actor.id,
+    detail: change.detail ?? null,
+  });
+}
+
+export interface AuditQuery {
+  kind?: AuditKind;
+  decision?: Decision;
+  reason?: AuditReason;
+  partner?: Partner;
+  directoryId?: string;
+  userId?: string;
+  since?: Date;
+  until?: Date;
+}
+
+export async function listAuditEvents(deps: AdminDeps, actor: Actor, orgId: string, query: AuditQuery, paging: Paging): Promise<Page<AuditEvent>> {
+  await visibleOrganization(deps, actor, orgId);
+  if (query.since && query.until && query.since > query.until) {
+    throw invalidInput('"since" must not be later than "until".', 'since');
+  }
+  // The organization filter alone scopes the directory filter: another organization's directory id finds nothing.
+  return deps.store.listAudit({ ...query, orgId }, paging);
+}

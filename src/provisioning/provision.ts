@@ -1,0 +1,208 @@
+/**
+ * Gathers the facts for a launch, asks `decide()`, and applies the plan through the store's atomic
+ * operations. Where two launches race (the same new person twice, the last free seats), the store's
+ * answer wins over the plan: a lost race becomes `existing_license` or `no_seats`, never a second
+ * user or an extra license.
+ */
+import {
+  emailDomain,
+  normalizeEmail,
+  tenantKeyString,
+  describeTenant,
+  type LaunchIdentity,
+} from '../identity/launch-identity';
+import type { Connection, Directory, License, User } from '../store/model';
+import type { Store, UserProfile } from '../store/port';
+import { decide, type LaunchFacts, type MatchedBy } from './decide';
+import type { Product } from './product';
+import type { AllowedReason, RefusalReason } from './reasons';
+
+export interface ProvisionDeps {
+  store: Store;
+  now: () => Date;
+}
+
+export interface LaunchMeta {
+  requestId: string | null;
+}
+
+export interface LaunchOutcome {
+  decision: 'allowed' | 'refused';
+  reason: AllowedReason | RefusalReason;
+  user: User | null;
+  connection: Connection | null;
+  directory: Directory | null;
+  license: License | null;
+  matchedBy: MatchedBy;
+  auditEventId: string;
+}
+
+/** A race the store resolved differently from the plan; the launch is decided again from fresh facts. */
+class LostRace extends Error {}
+
+const MAX_ATTEMPTS = 3;
+
+export async function provision(deps: ProvisionDeps, identity: LaunchIdentity, product: Product, meta: LaunchMeta): Promise<LaunchOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptProvision(deps, identity, product, meta);
+    } catch (err) {
+      if (!(err instanceof LostRace) || attempt >= MAX_ATTEMPTS) throw err;
+    }
+  }
+}
+
+export async function gatherFacts(store: Store, identity: LaunchIdentity, product: Product): Promise<LaunchFacts> {
+  const connection = await store.findConnectionByTenantKey(tenantKeyString(identity.tenant));
+  const linked = connection !== null && connection.status === 'linked' && connection.directoryId !== null;
+  const directory = linked ? await store.getDirectory(connection.directoryId!) : null;
+  const email = normalizeEmail(identity.email) ?? null;
+  const facts: LaunchFacts = {
+    connection,
+    directory,
+    email,
+    domain: null,
+    userBySubject: null,
+    userByEmail: null,
+    license: null,
+    product,
+    hasEntitlement: false,
+  };
+  if (connection === null || directory === null) return facts;
+
+  const [domain, userBySubject, entitlement] = await Promise.all([
+    email !== null ? store.findDomainByName(emailDomain(email)) : Promise.resolve(null),
+    store.findUserByExternalIdentity(connection.id, identity.subject),
+    store.getEntitlement(directory.orgId, product.id),
+  ]);
+  facts.domain = domain !== null && domain.directoryId === directory.id ? domain : null;
+  facts.userBySubject = userBySubject;
+  facts.hasEntitlement = entitlement !== null;
+  const emailTrusted = email !== null && connection.trustEmail && facts.domain?.status === 'verified';
+  if (userBySubject === null && emailTrusted) {
+    facts.userByEmail = await store.findUserByEmail(directory.id, email);
+  }
+  const matched = userBySubject ?? facts.userByEmail;
+  if (matched !== null) facts.license = await store.getLicense(matched.id, product.id);
+  return facts;
+}
+
+function profileOf(identity: LaunchIdentity): Omit<UserProfile, 'email'> {
+  return {
+    givenName: identity.givenName ?? null,
+    familyName: identity.familyName ?? null,
+    displayName: identity.displayName ?? ([identity.givenName, identity.familyName].filter(Boolean).join(' ') || null),
+    roles: identity.roles,
+    rawRoles: identity.rawRoles,
+  };
+}
+
+async function attemptProvision(deps: ProvisionDeps, identity: LaunchIdentity, product: Product, meta: LaunchMeta): Promise<LaunchOutcome> {
+  const { store } = deps;
+  const now = deps.now();
+  const facts = await gatherFacts(store, identity, product);
+  const plan = decide(facts);
+  const { connection, directory } = facts;
+  const matchedBy: MatchedBy = facts.userBySubject !== null ? 'subject' : plan.linkIdentity ? 'email' : 'none';
+
+  let user = plan.user;
+  let decision: 'allowed' | 'refused' = plan.outcome;
+  let reason: AllowedReason | RefusalReason = plan.reason;
+  let license: License | null = facts.license;
+  const detail: Record<string, unknown> = { tenant: describeTenant(identity.tenant), matchedBy, roles: identity.roles };
+
+  if (connection !== null && directory !== null) {
+    const externalIdentity = { connectionId: connection.id, partner: identity.partner, subject: identity.subject };
+
+    if (plan.createUser) {
+      user = await createJitUser(store, identity, facts, connection, directory, now, detail);
+      if (user.status === 'blocked') {
+        decision = 'refused';
+        reason = 'user_blocked';
+      }
+    } else if (user !== null) {
+      if (plan.linkIdentity) {
+        const linked = await store.linkExternalIdentity(user.id, externalIdentity);
+        if (!linked.linked && linked.userId !== user.id) throw new LostRace();
+      }
+      user = (await store.updateUserProfile(user.id, profileOf(identity), now)) ?? user;
+    }
+
+    if (decision === 'allowed' && plan.outcome === 'allowed' && plan.assignLicense && user !== null) {
+      const result = await store.assignLicense({
+        userId: user.id,
+        orgId: directory.orgId,
+        directoryId: directory.id,
+        productId: product.id,
+        source: 'jit',
+      });
+      switch (result.outcome) {
+        case 'assigned':
+          license = result.license;
+          break;
+        case 'exists':
+          license = result.license;
+          reason = 'existing_license';
+          break;
+        case 'no_seats':
+        case 'no_entitlement':
+          decision = 'refused';
+          reason = result.outcome;
+          break;
+      }
+    }
+  }
+
+  const event = await store.appendAudit({
+    time: now,
+    kind: 'launch',
+    orgId: directory?.orgId ?? connection?.orgId ?? null,
+    directoryId: directory?.id ?? null,
+    connectionId: connection?.id ?? null,
+    partner: identity.partner,
+    subject: identity.subject,
+    email: facts.email,
+    userId: user?.id ?? null,
+    productId: product.id,
+    decision,
+    reason,
+    requestId: meta.requestId,
+    actor: null,
+    detail,
+  });
+  return { decision, reason, user, connection, directory, license: decision === 'allowed' ? license : null, matchedBy, auditEventId: event.id };
+}
+
+/**
+ * Creates the user for a first launch. If another launch of the same person won the race, that
+ * user is used. If the email already belongs to another user of the directory and this connection
+ * does not trust emails, the person is kept apart: a separate user without the address attached.
+ */
+async function createJitUser(
+  store: Store,
+  identity: LaunchIdentity,
+  facts: LaunchFacts,
+  connection: Connection,
+  directory: Directory,
+  now: Date,
+  detail: Record<string, unknown>,
+): Promise<User> {
+  const externalIdentity = { connectionId: connection.id, partner: identity.partner, subject: identity.subject };
+  const base = { orgId: directory.orgId, directoryId: directory.id, createdBy: 'jit' as const, lastLaunchAt: now, ...profileOf(identity) };
+  const first = await store.createUser({ ...base, email: facts.email }, externalIdentity);
+  if (first.created) return first.user;
+
+  const owner = await store.findUserByExternalIdentity(connection.id, identity.subject);
+  if (owner !== null) return owner;
+  // The email belongs to someone else in this directory.
+  if (connection.trustEmail) {
+    // They arrived through another connection while this launch was deciding: same person, link.
+    const linked = await store.linkExternalIdentity(first.user.id, externalIdentity);
+    if (!linked.linked && linked.userId !== first.user.id) throw new LostRace();
+    detail.matchedBy = 'email';
+    return (await store.updateUserProfile(first.user.id, profileOf(identity), now)) ?? first.user;
+  }
+  detail.emailKeptApart = true;
+  const apart = await store.createUser({ ...base, email: null }, externalIdentity);
+  return apart.user;
+}

@@ -1,0 +1,158 @@
+/**
+ * The Express app factory: everything wired, nothing listening, so tests drive it on port 0.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { ProductCatalog } from '../provisioning/product';
+import type { Store } from '../store/port';
+import { createAdminApiRouter } from '../admin/api';
+import { createLaunchSink } from './launch-completion';
+import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import type { PartnerModule } from './partner-module';
+import { productPageHandler } from './product-page';
+import type { SigningKeys } from './secrets';
+import { html, page } from './html';
+import type { LaunchSink } from '../identity/launch-sink';
+import { isLocalHttp, type Config } from './config';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  products: ProductCatalog;
+  keys: SigningKeys;
+  partners?: PartnerModule[];
+  now?: () => Date;
+  resolveTxt?: (name: string) => Promise<string[][]>;
+  metrics?: Metrics;
+}
+
+export interface BuiltApp {
+  app: Express;
+  sink: LaunchSink;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Pages a partner shows inside its own iframe (Canvas) must be framable by any origin. */
+const FRAMABLE_PREFIXES = ['/lti', '/auth', '/product', '/sandbox', '/launch'];
+
+export async function createApp(deps: AppDeps): Promise<BuiltApp> {
+  const now = deps.now ?? (() => new Date());
+  const { config, store, logger } = deps;
+  const metrics = deps.metrics ?? createMetrics({ defaultMetrics: config.nodeEnv !== 'test' });
+  const issuer = config.publicUrl.origin;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    res.set('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      logger.debug(
+        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'request',
+      );
+    });
+    next();
+  });
+
+  const nonceSource = (_req: unknown, res: unknown) => `'nonce-${String((res as Response).locals.cspNonce)}'`;
+  const strictHeaders = helmet({
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ["'none'"] } },
+    frameguard: { action: 'deny' },
+  });
+  const framableHeaders = helmet({
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ['*'], 'form-action': null } },
+    frameguard: false,
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  app.use((req, res, next) => {
+    const framable = FRAMABLE_PREFIXES.some((p) => req.path === p || req.path.startsWith(p + '/'));
+    (framable ? framableHeaders : strictHeaders)(req, res, next);
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ready', store: store.kind });
+    } catch (err) {
+      metrics.storeErrors.inc({ operation: 'ping' });
+      logger.warn({ err }, 'store not reachable');
+      res.status(503).json({ status: 'unavailable', store: store.kind });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json({ keys: [deps.keys.publicJwk] });
+  });
+
+  for (const product of deps.products.products) {
+    const local = new URL(product.launchUrl);
+    if (local.origin === config.publicUrl.origin && local.pathname.startsWith('/product/')) {
+      app.get(local.pathname, productPageHandler(product, { keys: deps.keys, issuer, ephemeral: store.ephemeral, now }));
+    }
+  }
+
+  app.use(
+    '/api/v1',
+    createAdminApiRouter({ store, products: deps.products, resolveTxt: deps.resolveTxt, now, logger }),
+  );
+
+  const sink = createLaunchSink({ store, products: deps.products, keys: deps.keys, issuer, logger, metrics, now });
+  const partners = deps.partners ?? [];
+  for (const partner of partners) {
+    await partner.mount(app, { sink, ephemeral: store.ephemeral, logger: logger.child({ partner: partner.name }), publicUrl: config.publicUrl, localHttp: isLocalHttp(config), now });
+  }
+
+  app.get('/', (_req, res) => {
+    res.type('html').send(
+      page({
+        title: 'LaunchGate',
+        body: html`<h1>LaunchGate is running</h1>
+<p>School portals (Canvas, Clever, ClassLink) launch users here; LaunchGate gives them access just in time.</p>
+<ul>
+<li>Admin API: <span class="code">/api/v1</span> (<a href="/api/v1/openapi.json">OpenAPI document</a>)</li>
+<li>Health: <a href="/healthz">/healthz</a>, readiness: <a href="/readyz">/readyz</a>, metrics: <a href="/metrics">/metrics</a></li>
+</ul>`,
+      }),
+    );
+  });
+
+  app.use((req: Request, res: Response) => {
+    res.status(404).type('html').send(page({ title: 'Not found', body: html`<h1>Not found</h1><p>There is nothing at ${req.path}.</p>` }));
+  });
+  // Express needs four parameters to recognise an error handler.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    logger.error({ err, requestId: res.locals.requestId, path: req.path }, 'unhandled error');
+    if (res.headersSent) return;
+    res.status(500).type('html').send(
+      page({ title: 'Something went wrong', body: html`<h1>Something went wrong</h1><p>Request ${String(res.locals.requestId)}.</p>` }),
+    );
+  });
+
+  return {
+    app,
+    sink,
+    metrics,
+    async close() {
+      for (const partner of partners) await partner.close?.();
+    },
+  };
+}

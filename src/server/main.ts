@@ -1,0 +1,76 @@
+/**
+ * `npm start`: read configuration, open the store, make sure secrets and an operator token exist,
+ * build the app with every partner, listen, and shut down cleanly on SIGTERM/SIGINT.
+ */
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger } from './logger';
+import { openStore, describeStore } from '../store/open';
+import { productCatalog } from '../provisioning/product';
+import { loadSigningKeys, resolveSecret } from './secrets';
+import { ensureOperatorToken } from './bootstrap';
+import { createApp } from './app';
+import { partnerModules } from './partners';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`launchgate: configuration error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const { secret, generated } = resolveSecret(config.secret, config.dataDir);
+  const store = await openStore(config);
+  const keys = await loadSigningKeys(store, secret);
+  const { printOnce } = await ensureOperatorToken(store, config.adminToken);
+  const products = productCatalog(config.products, config.defaultProductId);
+  const built = await createApp({ config, store, logger, products, keys, partners: partnerModules(config, store, secret) });
+
+  const server: Server = built.app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const lines = [
+    `LaunchGate listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port} (public URL ${config.publicUrl.origin})`,
+    `Store: ${describeStore(store, config)}`,
+  ];
+  if (generated) lines.push(`Generated LAUNCHGATE_SECRET into ${config.dataDir} (set LAUNCHGATE_SECRET yourself in production).`);
+  if (printOnce !== null) {
+    lines.push(`Admin API operator token (shown once, stored hashed): ${printOnce}`);
+    lines.push(`  try: curl -H "Authorization: Bearer ${printOnce}" ${config.publicUrl.origin}/api/v1/organizations`);
+  }
+  console.log(lines.join('\n'));
+  logger.info({ port, store: store.kind }, 'started');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close();
+    server.closeIdleConnections();
+    await built.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled rejection');
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(`launchgate: could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Store } from './port';
+
+export interface StoreLocation {
+  mongodbUri: string | null;
+  dataDir: string;
+}
+
+export const SQLITE_FILE_NAME = 'launchgate.sqlite';
+
+/** MongoDB when a URI is configured, otherwise the embedded SQLite file in DATA_DIR. */
+export async function openStore(location: StoreLocation): Promise<Store> {
+  let store: Store;
+  if (location.mongodbUri !== null) {
+    const { openMongoStore } = await import('./mongo/index.js');
+    store = await openMongoStore({ uri: location.mongodbUri });
+  } else {
+    fs.mkdirSync(location.dataDir, { recursive: true });
+    const { openSqliteStore } = await import('./sqlite/index.js');
+    store = openSqliteStore({ file: path.join(location.dataDir, SQLITE_FILE_NAME) });
+  }
+  await store.init();
+  return store;
+}
+
+export function describeStore(store: Store, location: StoreLocation): string {
+  if (store.kind === 'mongo') return 'MongoDB (MONGODB_URI)';
+  return `embedded SQLite at ${path.join(location.dataDir, SQLITE_FILE_NAME)}`;
+}
