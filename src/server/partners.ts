@@ -2,7 +2,12 @@
 import type { Config } from './config';
 import type { Store } from '../store/port';
 import type { PartnerModule } from './partner-module';
+import { cleverPartner } from '../../partners/clever';
+import { classlinkPartner } from '../../partners/classlink';
 
 export function partnerModules(_config: Config, _store: Store, _secret: string): PartnerModule[] {
-  return [];
+  return [
+    cleverPartner(_config.clever),
+    classlinkPartner(_config.classlink),
+  ];
 }

@@ -164,3 +164,20 @@ export interface ApiToken {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 }
+
+export type AdminRole = 'operator' | 'org_admin';
+
+/** A person who signs in to the admin console. */
+export interface AdminAccount {
+  id: string;
+  /** Lower-cased. Unique across the deployment. */
+  email: string;
+  /** Self-describing scrypt hash (`scrypt$N$r$p$salt$hash`); the password itself is never stored. */
+  passwordHash: string;
+  role: AdminRole;
+  /** The one organization an `org_admin` manages; null for operators. */
+  orgId: string | null;
+  createdAt: Date;
+  /** A disabled account cannot sign in, and its open sessions stop working. */
+  disabledAt: Date | null;
+}

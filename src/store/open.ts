@@ -13,11 +13,14 @@ export const SQLITE_FILE_NAME = 'launchgate.sqlite';
 export async function openStore(location: StoreLocation): Promise<Store> {
   let store: Store;
   if (location.mongodbUri !== null) {
-    const { openMongoStore } = await import('./mongo/index.js');
+    // Loaded only when configured, so the embedded default never pays for mongoose.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { openMongoStore } = require('./mongo') as typeof import('./mongo/index.js');
     store = await openMongoStore({ uri: location.mongodbUri });
   } else {
     fs.mkdirSync(location.dataDir, { recursive: true });
-    const { openSqliteStore } = await import('./sqlite/index.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { openSqliteStore } = require('./sqlite') as typeof import('./sqlite/index.js');
     store = openSqliteStore({ file: path.join(location.dataDir, SQLITE_FILE_NAME) });
   }
   await store.init();

@@ -5,6 +5,8 @@
  */
 import type { NormalizedRole, Partner } from '../identity/launch-identity';
 import type {
+  AdminAccount,
+  AdminRole,
   ApiToken,
   ApiTokenRole,
   AuditEvent,
@@ -138,6 +140,30 @@ export interface NewApiToken {
   role: ApiTokenRole;
   orgId: string | null;
   tokenHash: string;
+}
+
+export interface NewAdminAccount {
+  email: string;
+  passwordHash: string;
+  role: AdminRole;
+  orgId: string | null;
+}
+
+export interface AdminAccountPatch {
+  passwordHash?: string;
+  disabledAt?: Date | null;
+}
+
+/** Console sign-in accounts. */
+export interface AdminAccountStore {
+  /** Throws StoreConflictError('email_taken') when an account with the (lower-cased) email exists. */
+  createAdminAccount(input: NewAdminAccount): Promise<AdminAccount>;
+  getAdminAccount(id: string): Promise<AdminAccount | null>;
+  /** Case-insensitive. */
+  findAdminAccountByEmail(email: string): Promise<AdminAccount | null>;
+  /** `orgId: null` selects operators' accounts; oldest first. */
+  listAdminAccounts(filter: { orgId?: string | null; role?: AdminRole }): Promise<AdminAccount[]>;
+  updateAdminAccount(id: string, patch: AdminAccountPatch): Promise<AdminAccount | null>;
 }
 
 /** Short-lived single-use values: OIDC state and nonces, OAuth states, sessions. */

@@ -7,7 +7,8 @@ describeProvisioningContract(
   'MongoDB',
   uri
     ? async () => {
-        const { openMongoStore } = await import('../../src/store/mongo/index.js');
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { openMongoStore } = require('../../src/store/mongo') as typeof import('../../src/store/mongo/index.js');
         const store = await openMongoStore({ uri, dbName: `launchgate_test_${randomUUID().slice(0, 8)}` });
         await store.init();
         return store;

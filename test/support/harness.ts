@@ -9,6 +9,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../../src/server/config';
+import type { DestinationStream } from 'pino';
 import { createLogger, type Logger } from '../../src/server/logger';
 import { openSqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/port';
@@ -30,6 +31,10 @@ export interface HarnessOptions {
   sqliteFile?: string;
   /** Host to bind and to put in PUBLIC_URL; 127.0.0.1 by default. */
   host?: string;
+  /** The deployment secret; instances sharing a store must share it (the signing key is sealed with it). */
+  secret?: string;
+  /** Where pino writes (e.g. a capturing stream for tests that inspect logs). */
+  logDestination?: DestinationStream;
 }
 
 export interface Harness {
@@ -63,10 +68,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, PORT: String(port), ...options.env },
     dataDir,
   );
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(options.logDestination ? 'debug' : config.logLevel, options.logDestination);
   const store = openSqliteStore({ file: sqliteFile });
   await store.init();
-  const secret = 'test-secret-' + randomUUID() + randomUUID();
+  const secret = options.secret ?? 'test-secret-' + randomUUID() + randomUUID();
   const keys = await loadSigningKeys(store, secret);
   const operatorToken = generateToken();
   await store.createApiToken({ name: 'test operator', role: 'operator', orgId: null, tokenHash: hashToken(operatorToken) });

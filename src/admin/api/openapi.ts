@@ -75,7 +75,7 @@ const nullable = (schema: Json): Json => ({ oneOf: [schema, { type: 'null' }] })
 const dateTime = string({ format: 'date-time' });
 const httpsUrl = string({ format: 'uri', maxLength: 2048, description: 'https (plain http only for localhost and 127.0.0.1).' });
 
-const schemas: Json = {
+const schemas: Record<string, Json> = {
   Error: {
     type: 'object',
     required: ['error'],
@@ -292,8 +292,37 @@ const schemas: Json = {
       detail: nullable({ type: 'object' }),
     },
   },
+  ApiToken: {
+    type: 'object',
+    required: ['id', 'name', 'role', 'orgId', 'createdAt', 'lastUsedAt', 'revokedAt'],
+    properties: {
+      id: string(),
+      name: string(),
+      role: { type: 'string', enum: ['operator', 'org_admin'] },
+      orgId: nullable(string()),
+      createdAt: dateTime,
+      lastUsedAt: nullable(dateTime),
+      revokedAt: nullable(dateTime),
+    },
+  },
+  CreatedApiToken: {
+    allOf: [
+      ref('ApiToken'),
+      {
+        type: 'object',
+        required: ['token'],
+        properties: { token: string({ description: 'The token itself. Shown only in this answer; LaunchGate keeps only its hash.' }) },
+      },
+    ],
+  },
 
   // Request bodies
+  CreateApiToken: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: { name: string({ minLength: 1, maxLength: 100, description: 'Where the token is used, e.g. "SIS sync".' }) },
+  },
   CreateOrganization: {
     type: 'object',
     additionalProperties: false,
@@ -414,13 +443,14 @@ const schemas: Json = {
 const pathParam = (name: string, description: string): Json => ({ name, in: 'path', required: true, description, schema: string({ maxLength: 128 }) });
 const queryParam = (name: string, schema: Json, description?: string): Json => ({ name, in: 'query', required: false, schema, ...(description && { description }) });
 
-const parameters: Json = {
+const parameters: Record<string, Json> = {
   orgId: pathParam('orgId', 'Organization id.'),
   directoryId: pathParam('directoryId', 'Directory id.'),
   domainId: pathParam('domainId', 'Domain id.'),
   connectionId: pathParam('connectionId', 'Connection id.'),
   userId: pathParam('userId', 'User id.'),
   productId: pathParam('productId', 'Product id, as configured.'),
+  tokenId: pathParam('tokenId', 'API token id.'),
   limit: queryParam('limit', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
   offset: queryParam('offset', { type: 'integer', minimum: 0, default: 0 }),
   search: queryParam('search', string({ maxLength: 200 }), 'Case-insensitive substring of email or names.'),
@@ -429,7 +459,7 @@ const parameters: Json = {
 
 const errorResponse = (description: string): Json => ({ description, content: jsonContent(ref('Error')) });
 
-const paths: Json = {
+const paths: Record<string, Record<string, Json>> = {
   '/openapi.json': {
     get: {
       operationId: 'getOpenApiDocument',
@@ -503,6 +533,33 @@ const paths: Json = {
       responses: { '201': ok('Created.', ref('Directory')), ...errors(...bodyErrors) },
     }),
   },
+  '/organizations/{orgId}/api-tokens': {
+    get: op({
+      operationId: 'listApiTokens',
+      summary: 'API tokens of an organization (never the tokens themselves)',
+      tag: 'organizations',
+      parameters: [param('orgId')],
+      responses: { '200': ok('Tokens, revoked ones included.', listOf('ApiToken')), ...errors('400') },
+    }),
+    post: op({
+      operationId: 'createApiToken',
+      summary: 'Create an organization admin token',
+      description: 'The token acts as an admin of this organization only. It is in this answer once; store it safely.',
+      tag: 'organizations',
+      parameters: [param('orgId')],
+      requestBody: body(ref('CreateApiToken')),
+      responses: { '201': ok('The token, shown once.', ref('CreatedApiToken')), ...errors(...bodyErrors) },
+    }),
+  },
+  '/api-tokens/{tokenId}': {
+    delete: op({
+      operationId: 'revokeApiToken',
+      summary: 'Revoke an API token',
+      tag: 'organizations',
+      parameters: [param('tokenId')],
+      responses: { ...noContent, ...errors() },
+    }),
+  },
   '/organizations/{orgId}/users': {
     get: op({
       operationId: 'listOrganizationUsers',
@@ -525,8 +582,8 @@ const paths: Json = {
         queryParam('partner', { type: 'string', enum: [...PARTNERS] }),
         queryParam('directoryId', string({ maxLength: 128 })),
         queryParam('userId', string({ maxLength: 128 })),
-        queryParam('since', string({ format: 'date-time' }), 'ISO 8601 date, or date and time with a zone.'),
-        queryParam('until', string({ format: 'date-time' }), 'ISO 8601 date, or date and time with a zone.'),
+        queryParam('since', string({ format: 'date-time' }), 'Inclusive. ISO 8601 date, or date and time with a zone.'),
+        queryParam('until', string({ format: 'date-time' }), 'Exclusive. ISO 8601 date, or date and time with a zone.'),
         param('limit'),
         param('offset'),
       ],

@@ -2,10 +2,9 @@
  * The admin JSON API, mounted by the server at /api/v1. Each route is: read the input, call one
  * service, shape the answer. Scope, meaning and audit are the services' job.
  */
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { ProductCatalog } from '../../provisioning/product';
-import type { Store } from '../../store/port';
-import type { Paging } from '../../store/port';
+import type { Paging, Store } from '../../store/port';
 import { createAdminServices } from '../services';
 import type { ResolveTxt } from '../services/deps';
 import { AdminError } from '../services/errors';
@@ -50,7 +49,7 @@ export function createAdminApiRouter(deps: AdminApiDeps): Router {
   const services = createAdminServices({ store: deps.store, products: deps.products, resolveTxt: deps.resolveTxt, now });
   const router = express.Router();
   const { logger } = deps;
-  const who = (res: Response) => actorOf(res);
+  const who = actorOf;
   const meta = requestMeta;
 
   router.use(noStore);
@@ -92,6 +91,21 @@ export function createAdminApiRouter(deps: AdminApiDeps): Router {
   router.put('/organizations/:orgId/entitlements/:productId', async (req, res) => {
     const { seats } = body(req, schema.setEntitlementBody);
     res.json(await services.setEntitlement(who(res), param(req, 'orgId'), param(req, 'productId'), seats, meta(req, res)));
+  });
+
+  router.get('/organizations/:orgId/api-tokens', async (req, res) => {
+    query(req, schema.noQuery);
+    res.json({ items: await services.listApiTokens(who(res), param(req, 'orgId')) });
+  });
+
+  router.post('/organizations/:orgId/api-tokens', async (req, res) => {
+    const input = body(req, schema.createApiTokenBody);
+    res.status(201).json(await services.createApiToken(who(res), param(req, 'orgId'), input, meta(req, res)));
+  });
+
+  router.delete('/api-tokens/:tokenId', async (req, res) => {
+    await services.revokeApiToken(who(res), param(req, 'tokenId'), meta(req, res));
+    res.status(204).end();
   });
 
   router.get('/organizations/:orgId/users', async (req, res) => {

@@ -22,6 +22,8 @@ const URL_TEXT = text(2048);
 /** For actions that take no input: no body, or an empty object. */
 export const emptyBody = z.object({}).strict().optional();
 
+export const createApiTokenBody = z.object({ name: text(100) }).strict();
+
 export const createOrganizationBody = z.object({ name: NAME }).strict();
 
 export const setEntitlementBody = z.object({ seats: z.number().int().min(0).max(MAX_SEATS).nullable() }).strict();

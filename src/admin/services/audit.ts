@@ -23,6 +23,12 @@ export const ADMIN_ACTIONS = [
   'license.revoked',
   'user.blocked',
   'user.unblocked',
+  'api_token.created',
+  'api_token.revoked',
+  'admin_account.created',
+  'admin_account.disabled',
+  'admin_account.enabled',
+  'admin_account.password_changed',
 ] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
@@ -80,4 +86,10 @@ export async function listAuditEvents(deps: AdminDeps, actor: Actor, orgId: stri
   }
   // The organization filter alone scopes the directory filter: another organization's directory id finds nothing.
   return deps.store.listAudit({ ...query, orgId }, paging);
+}
+
+/** How many events match, e.g. launches and refusals of the last day for the console's overview. */
+export async function countAuditEvents(deps: AdminDeps, actor: Actor, orgId: string, query: AuditQuery): Promise<number> {
+  await visibleOrganization(deps, actor, orgId);
+  return deps.store.countAudit({ ...query, orgId });
 }

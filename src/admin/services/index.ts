@@ -3,11 +3,13 @@
  * these, so scope checks, validation of meaning and audit events are the same whichever is used.
  * Every function takes the acting `Actor` first.
  */
+import * as apiTokens from './api-tokens';
 import * as audit from './audit';
 import * as connections from './connections';
 import { adminDeps, type AdminDeps, type AdminDepsInput } from './deps';
 import * as directories from './directories';
 import * as domains from './domains';
+import * as licenses from './licenses';
 import * as organizations from './organizations';
 import * as users from './users';
 
@@ -56,6 +58,13 @@ export function createAdminServices(input: AdminDepsInput) {
     revokeLicense: bind(deps, users.revokeLicense),
 
     listAuditEvents: bind(deps, audit.listAuditEvents),
+    countAuditEvents: bind(deps, audit.countAuditEvents),
+
+    listLicenseHolders: bind(deps, licenses.listLicenseHolders),
+
+    listApiTokens: bind(deps, apiTokens.listApiTokens),
+    createApiToken: bind(deps, apiTokens.createApiToken),
+    revokeApiToken: bind(deps, apiTokens.revokeApiToken),
   };
 }
 
@@ -67,4 +76,6 @@ export { ADMIN_ACTIONS, AUDIT_REASONS, type AdminAction, type AuditQuery, type A
 export { CANVAS_CLOUD_ENDPOINTS, MAX_DEPLOYMENT_IDS, type ConnectionChanges, type ConnectionInput } from './connections';
 export { CHALLENGE_LABEL, CHALLENGE_PREFIX, challengeRecord, type DnsCheck, type DomainView, type VerifyResult } from './domains';
 export { MAX_SEATS, type EntitlementView } from './organizations';
+export { MAX_TOKEN_NAME, type ApiTokenView, type CreatedApiToken } from './api-tokens';
+export type { LicenseHolder, LicenseHolders } from './licenses';
 export type { AssignLicenseRequest, AssignLicenseResponse, UserDetail, UserQuery } from './users';

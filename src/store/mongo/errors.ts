@@ -71,6 +71,19 @@ export function isDuplicateOn(err: unknown, index: UniqueIndexName): boolean {
   return duplicateIndex(err) === index;
 }
 
+/**
+ * Runs an upsert, once more if it lost an insert race: two upserts of a new key can both miss and
+ * both insert, and the loser's E11000 means the document now exists, so the retry matches it.
+ */
+export async function upsertOnce<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return upsert();
+  }
+}
+
 /** The driver could not reach a usable server (network, failover, closed client). */
 function isUnavailable(err: unknown): err is Error {
   const { mongo } = mongoose;
@@ -103,27 +116,34 @@ export function translateError(err: unknown): unknown {
 }
 
 /**
- * Makes every async method of `target`'s class translate its errors, so no operation can forget
- * to: an outage surfaces as StoreUnavailableError (launches answer 503) and a duplicate nobody
- * handled as a StoreConflictError with a code. Only `async` methods are wrapped; the classes keep
- * their helpers outside, in module functions.
+ * Makes every method of `target`'s class translate its errors, so no operation can forget to: an
+ * outage surfaces as StoreUnavailableError (launches answer 503) and a duplicate nobody handled
+ * as a StoreConflictError with a code. A method's result is passed through as it is; only a
+ * throw or a rejection is translated.
  */
 export function translateErrorsOf<T extends object>(target: T): T {
   const proto: unknown = Object.getPrototypeOf(target);
   if (typeof proto !== 'object' || proto === null) return target;
   for (const name of Object.getOwnPropertyNames(proto)) {
+    if (name === 'constructor') continue;
     const method: unknown = Object.getOwnPropertyDescriptor(proto, name)?.value;
-    if (typeof method !== 'function' || method.constructor.name !== 'AsyncFunction') continue;
+    if (typeof method !== 'function') continue;
     Object.defineProperty(target, name, {
       configurable: true,
       writable: true,
       enumerable: false,
-      value: async (...args: unknown[]): Promise<unknown> => {
+      value: (...args: unknown[]): unknown => {
+        let result: unknown;
         try {
-          return await (method as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          result = (method as (...a: unknown[]) => unknown).apply(target, args);
         } catch (err) {
           throw translateError(err);
         }
+        return result instanceof Promise
+          ? result.catch((err: unknown) => {
+              throw translateError(err);
+            })
+          : result;
       },
     });
   }

@@ -29,10 +29,16 @@ export interface OrganizationDoc {
   createdAt: Date;
 }
 
+/** A seat held by a launch between reserving it and inserting its license (see ./licenses). */
+export interface SeatReservation {
+  userId: string;
+  at: Date;
+}
+
 /**
- * `used` counts licenses of (orgId, productId) plus seats reserved by launches in flight; see
- * ./licenses. `active: false` is a deleted entitlement kept so `used` survives until it is set
- * again (licenses outlive their entitlement, as in the SQLite store).
+ * `used` counts the licenses of (orgId, productId) plus the seats in `reserving`; see ./licenses.
+ * `active: false` is a deleted entitlement, kept so `used` survives until it is set again
+ * (licenses outlive their entitlement, as in the SQLite store).
  */
 export interface EntitlementDoc {
   _id: string;
@@ -40,6 +46,7 @@ export interface EntitlementDoc {
   productId: string;
   seats: number | null;
   used: number;
+  reserving: SeatReservation[];
   active: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -212,6 +219,11 @@ const organizationSchema = new Schema<OrganizationDoc>(
 );
 organizationSchema.index({ createdAt: 1, seq: 1 });
 
+const reservationSchema = new Schema<SeatReservation>(
+  { userId: str, at: date },
+  { _id: false, id: false, versionKey: false, strict: 'throw' },
+);
+
 const entitlementSchema = new Schema<EntitlementDoc>(
   {
     _id: str,
@@ -219,6 +231,7 @@ const entitlementSchema = new Schema<EntitlementDoc>(
     productId: str,
     seats: { type: Number },
     used: { type: Number },
+    reserving: { type: [reservationSchema] },
     active: bool,
     createdAt: date,
     updatedAt: date,
@@ -322,6 +335,7 @@ userSchema.index(
   },
 );
 userSchema.index({ 'identities.connectionId': 1 });
+userSchema.index({ createdAt: 1, seq: 1 });
 userSchema.index({ orgId: 1, createdAt: 1, seq: 1 });
 userSchema.index({ directoryId: 1, createdAt: 1, seq: 1 });
 

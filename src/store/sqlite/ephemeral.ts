@@ -14,68 +14,76 @@ interface Valued extends Keyed {
   expiresAt: number;
 }
 
-export class SqliteEphemeralStore implements EphemeralStore {
-  private readonly putIfAbsentStmt: Database.Statement<[Valued & { now: number }]>;
-  private readonly putStmt: Database.Statement<[Valued]>;
-  private readonly getStmt: Database.Statement<[Keyed & { now: number }], string>;
-  private readonly consumeStmt: Database.Statement<[Keyed & { now: number }], string>;
-  private readonly deleteStmt: Database.Statement<[Keyed]>;
-  private readonly purgeStmt: Database.Statement<[number]>;
+export interface EphemeralStatements {
+  putIfAbsent: Database.Statement<[Valued & { now: number }]>;
+  put: Database.Statement<[Valued]>;
+  get: Database.Statement<[Keyed & { now: number }], string>;
+  consume: Database.Statement<[Keyed & { now: number }], string>;
+  delete: Database.Statement<[Keyed]>;
+  purge: Database.Statement<[number]>;
+}
 
-  constructor(
-    db: Database.Database,
-    private readonly now: () => Date,
-    private readonly guard: <T>(fn: () => T) => T,
-  ) {
+export function prepareEphemeralStatements(db: Database.Database): EphemeralStatements {
+  return {
     // An expired row counts as absent: the conflict branch replaces it only when it has expired,
-    // and reports no change otherwise.
-    this.putIfAbsentStmt = db.prepare(`
+    // and changes nothing (0 rows) otherwise.
+    putIfAbsent: db.prepare(`
       INSERT INTO ephemeral (namespace, key, value, expires_at) VALUES (@namespace, @key, @value, @expiresAt)
       ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
-        WHERE ephemeral.expires_at <= @now`);
-    this.putStmt = db.prepare(`
+        WHERE ephemeral.expires_at <= @now`),
+    put: db.prepare(`
       INSERT INTO ephemeral (namespace, key, value, expires_at) VALUES (@namespace, @key, @value, @expiresAt)
-      ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`);
-    this.getStmt = db
+      ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at`),
+    get: db
       .prepare<[Keyed & { now: number }], string>(
         'SELECT value FROM ephemeral WHERE namespace = @namespace AND key = @key AND expires_at > @now',
       )
-      .pluck();
-    this.consumeStmt = db
+      .pluck(),
+    // One statement: the row is gone by the time any other connection can look.
+    consume: db
       .prepare<[Keyed & { now: number }], string>(
         'DELETE FROM ephemeral WHERE namespace = @namespace AND key = @key AND expires_at > @now RETURNING value',
       )
-      .pluck();
-    this.deleteStmt = db.prepare('DELETE FROM ephemeral WHERE namespace = @namespace AND key = @key');
-    this.purgeStmt = db.prepare('DELETE FROM ephemeral WHERE expires_at <= ?');
-  }
+      .pluck(),
+    delete: db.prepare('DELETE FROM ephemeral WHERE namespace = @namespace AND key = @key'),
+    purge: db.prepare('DELETE FROM ephemeral WHERE expires_at <= ?'),
+  };
+}
+
+export class SqliteEphemeralStore implements EphemeralStore {
+  constructor(
+    /** The prepared statements; throws until the store is initialized. */
+    private readonly statements: () => EphemeralStatements,
+    private readonly now: () => Date,
+    private readonly guard: <T>(fn: () => T) => T,
+  ) {}
 
   async putIfAbsent(namespace: string, key: string, value: string, expiresAt: Date): Promise<boolean> {
     return this.guard(
       () =>
-        this.putIfAbsentStmt.run({ namespace, key, value, expiresAt: expiresAt.getTime(), now: this.nowMs() })
+        this.statements().putIfAbsent.run({ namespace, key, value, expiresAt: expiresAt.getTime(), now: this.nowMs() })
           .changes === 1,
     );
   }
 
   async put(namespace: string, key: string, value: string, expiresAt: Date): Promise<void> {
-    this.guard(() => this.putStmt.run({ namespace, key, value, expiresAt: expiresAt.getTime() }));
+    this.guard(() => this.statements().put.run({ namespace, key, value, expiresAt: expiresAt.getTime() }));
   }
 
   async get(namespace: string, key: string): Promise<string | null> {
-    return this.guard(() => this.getStmt.get({ namespace, key, now: this.nowMs() }) ?? null);
+    return this.guard(() => this.statements().get.get({ namespace, key, now: this.nowMs() }) ?? null);
   }
 
   async consume(namespace: string, key: string): Promise<string | null> {
-    return this.guard(() => this.consumeStmt.get({ namespace, key, now: this.nowMs() }) ?? null);
+    return this.guard(() => this.statements().consume.get({ namespace, key, now: this.nowMs() }) ?? null);
   }
 
   async delete(namespace: string, key: string): Promise<void> {
-    this.guard(() => this.deleteStmt.run({ namespace, key }));
+    this.guard(() => this.statements().delete.run({ namespace, key }));
   }
 
   async purgeExpired(now: Date): Promise<number> {
-    return this.guard(() => this.purgeStmt.run(now.getTime()).changes);
+    return this.guard(() => this.statements().purge.run(now.getTime()).changes);
   }
 
   private nowMs(): number {

@@ -16,6 +16,11 @@ const UNIQUE_KEYS: readonly { columns: string; code: StoreConflictCode; message:
     message: 'A user with that email already exists in the directory.',
   },
   {
+    columns: 'admin_accounts.email',
+    code: 'email_taken',
+    message: 'An admin account with that email already exists.',
+  },
+  {
     columns: 'external_identities.connection_id, external_identities.subject',
     code: 'identity_taken',
     message: 'That partner identity is already linked to a user.',

@@ -8,8 +8,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describeTenant, tenantKeyString } from '../../identity/launch-identity';
 import type {
+  AdminAccount,
+  AdminRole,
   ApiToken,
   ApiTokenRole,
   AuditEvent,
@@ -25,6 +26,8 @@ import type {
   UserStatus,
 } from '../model';
 import type {
+  AdminAccountPatch,
+  AdminAccountStore,
   AssignLicenseInput,
   AssignLicenseResult,
   AuditFilter,
@@ -32,6 +35,7 @@ import type {
   ConnectionPatch,
   CreateUserResult,
   LinkIdentityResult,
+  NewAdminAccount,
   NewApiToken,
   NewAuditEvent,
   NewConnection,
@@ -43,15 +47,15 @@ import type {
   UserFilter,
   UserProfile,
 } from '../port';
-import { StoreConflictError, StoreUnavailableError } from '../errors';
-import { SqliteEphemeralStore } from './ephemeral';
+import { StoreUnavailableError } from '../errors';
+import { SqliteAdminAccounts } from './admin-accounts';
+import { prepareEphemeralStatements, SqliteEphemeralStore, type EphemeralStatements } from './ephemeral';
 import { translateError } from './errors';
 import { auditWhere, fold, FOLD_FUNCTION, userWhere, type Params, type Where } from './filters';
 import {
   bool,
-  connectionTenants,
+  mapOrNull,
   ms,
-  msOrNull,
   toApiToken,
   toAuditEvent,
   toConnection,
@@ -63,11 +67,11 @@ import {
   toOrganization,
   toUser,
   type AuditRow,
-  type ConnectionRow,
   type UserRow,
 } from './rows';
 import { migrate } from './schema';
 import { prepareStatements, type Statements } from './statements';
+import { prepareTransactions, type Transactions } from './transactions';
 
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a private in-memory database (tests). */
@@ -83,28 +87,25 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
 interface Prepared {
   s: Statements;
-  createConnection: (input: NewConnection) => Connection;
-  updateConnection: (id: string, patch: ConnectionPatch) => Connection | null;
-  createUser: (input: NewUser, identity?: NewExternalIdentity) => CreateUserResult;
-  linkIdentity: (userId: string, identity: NewExternalIdentity) => LinkIdentityResult;
-  updateUserProfile: (id: string, profile: Partial<UserProfile>, lastLaunchAt?: Date) => User | null;
-  assignLicense: (input: AssignLicenseInput) => AssignLicenseResult;
-  getOrSetSetting: (name: string, value: string) => string;
+  t: Transactions;
+  e: EphemeralStatements;
+  a: SqliteAdminAccounts;
   listAudit: (where: Where, paging: Paging) => Page<AuditEvent>;
   listUsers: (where: Where, paging: Paging) => Page<User>;
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore implements Store, AdminAccountStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly now: () => Date;
   private prepared: Prepared | null = null;
-  private ephemeralStore: SqliteEphemeralStore | null = null;
+  readonly ephemeral: SqliteEphemeralStore;
   /** One prepared statement per distinct dynamic query text (a handful of filter shapes). */
   private readonly dynamic = new Map<string, Database.Statement<[Params]>>();
 
   constructor(options: SqliteStoreOptions) {
     this.now = options.now ?? (() => new Date());
+    this.ephemeral = new SqliteEphemeralStore(() => this.p.e, this.now, (fn) => this.guard(fn));
     if (options.file !== ':memory:' && options.file !== '') {
       fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
     }
@@ -128,17 +129,11 @@ export class SqliteStore implements Store {
     return this.db;
   }
 
-  get ephemeral(): SqliteEphemeralStore {
-    if (!this.ephemeralStore) throw notInitialized();
-    return this.ephemeralStore;
-  }
-
   async init(): Promise<void> {
     if (this.prepared) return;
     this.guard(() => {
       migrate(this.db, this.now);
       this.prepared = this.prepare();
-      this.ephemeralStore = new SqliteEphemeralStore(this.db, this.now, (fn) => this.guard(fn));
     });
   }
 
@@ -283,7 +278,7 @@ export class SqliteStore implements Store {
   // Connections
 
   async createConnection(input: NewConnection): Promise<Connection> {
-    return this.guard(() => this.p.createConnection(input));
+    return this.guard(() => this.p.t.createConnection(input));
   }
 
   async getConnection(id: string): Promise<Connection | null> {
@@ -312,7 +307,7 @@ export class SqliteStore implements Store {
   }
 
   async updateConnection(id: string, patch: ConnectionPatch): Promise<Connection | null> {
-    return this.guard(() => this.p.updateConnection(id, patch));
+    return this.guard(() => this.p.t.updateConnection(id, patch));
   }
 
   async deleteConnection(id: string): Promise<boolean> {
@@ -339,11 +334,11 @@ export class SqliteStore implements Store {
   }
 
   async createUser(input: NewUser, identity?: NewExternalIdentity): Promise<CreateUserResult> {
-    return this.guard(() => this.p.createUser(input, identity));
+    return this.guard(() => this.p.t.createUser(input, identity));
   }
 
   async linkExternalIdentity(userId: string, identity: NewExternalIdentity): Promise<LinkIdentityResult> {
-    return this.guard(() => this.p.linkIdentity(userId, identity));
+    return this.guard(() => this.p.t.linkIdentity(userId, identity));
   }
 
   async listExternalIdentities(userId: string): Promise<ExternalIdentity[]> {
@@ -351,7 +346,7 @@ export class SqliteStore implements Store {
   }
 
   async updateUserProfile(id: string, profile: Partial<UserProfile>, lastLaunchAt?: Date): Promise<User | null> {
-    return this.guard(() => this.p.updateUserProfile(id, profile, lastLaunchAt));
+    return this.guard(() => this.p.t.updateUserProfile(id, profile, lastLaunchAt));
   }
 
   async setUserStatus(id: string, status: UserStatus): Promise<User | null> {
@@ -373,7 +368,7 @@ export class SqliteStore implements Store {
   }
 
   async assignLicense(input: AssignLicenseInput): Promise<AssignLicenseResult> {
-    return this.guard(() => this.p.assignLicense(input));
+    return this.guard(() => this.p.t.assignLicense(input));
   }
 
   async revokeLicense(userId: string, productId: string): Promise<boolean> {
@@ -460,10 +455,32 @@ export class SqliteStore implements Store {
     this.guard(() => this.p.s.touchApiToken.run(ms(at), id));
   }
 
+  // Admin accounts
+
+  async createAdminAccount(input: NewAdminAccount): Promise<AdminAccount> {
+    return this.guard(() => this.p.a.create(input));
+  }
+
+  async getAdminAccount(id: string): Promise<AdminAccount | null> {
+    return this.guard(() => this.p.a.get(id));
+  }
+
+  async findAdminAccountByEmail(email: string): Promise<AdminAccount | null> {
+    return this.guard(() => this.p.a.findByEmail(email));
+  }
+
+  async listAdminAccounts(filter: { orgId?: string | null; role?: AdminRole }): Promise<AdminAccount[]> {
+    return this.guard(() => this.p.a.list(filter));
+  }
+
+  async updateAdminAccount(id: string, patch: AdminAccountPatch): Promise<AdminAccount | null> {
+    return this.guard(() => this.p.a.update(id, patch));
+  }
+
   // Settings
 
   async getOrSetSetting(name: string, value: string): Promise<string> {
-    return this.guard(() => this.p.getOrSetSetting(name, value));
+    return this.guard(() => this.p.t.getOrSetSetting(name, value));
   }
 
   async getSetting(name: string): Promise<string | null> {
@@ -509,192 +526,40 @@ export class SqliteStore implements Store {
   }
 
   private page<R, T>(table: string, where: Where, order: string, paging: Paging, map: (row: R) => T): Page<T> {
-    const limit = Math.max(0, Math.floor(paging.limit));
-    const offset = Math.max(0, Math.floor(paging.offset));
-    const rows = this.statement(
-      `SELECT * FROM ${table} ${where.sql} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}`,
-    ).all(where.params) as R[];
+    const limit = wholeOrZero(paging.limit);
+    const offset = wholeOrZero(paging.offset);
+    const rows = this.statement(`SELECT * FROM ${table} ${where.sql} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all({
+      ...where.params,
+      limit,
+      offset,
+    }) as R[];
     return { items: rows.map(map), total: this.count(table, where) };
   }
 
   /** Statements and the transactions built on them, created once after the schema exists. */
   private prepare(): Prepared {
     const s = prepareStatements(this.db);
-    const db = this.db;
-
-    const claimKeys = (connectionId: string, row: Pick<ConnectionRow, 'settings'>): void => {
-      const tenants = connectionTenants(JSON.parse(row.settings) as Connection['settings']);
-      for (const tenant of tenants) {
-        const key = tenantKeyString(tenant);
-        const owner = s.keyOwner.get(key);
-        if (owner !== undefined && owner !== connectionId) {
-          throw new StoreConflictError('tenant_taken', `${describeTenant(tenant)} already belongs to another connection.`);
-        }
-      }
-      s.deleteKeys.run(connectionId);
-      for (const tenant of tenants) s.insertKey.run(tenantKeyString(tenant), connectionId);
-    };
-
-    const connectionRow = (
-      id: string,
-      c: Omit<Connection, 'id' | 'partner' | 'createdAt' | 'updatedAt'>,
-      createdAt: number,
-      updatedAt: number,
-    ): ConnectionRow => ({
-      id,
-      partner: c.settings.partner,
-      status: c.status,
-      org_id: c.orgId,
-      directory_id: c.directoryId,
-      settings: JSON.stringify(c.settings),
-      enabled: bool(c.enabled),
-      trust_email: bool(c.trustEmail),
-      label: c.label,
-      canvas_issuer: c.settings.partner === 'canvas' ? c.settings.issuer : null,
-      canvas_client_id: c.settings.partner === 'canvas' ? c.settings.clientId : null,
-      created_at: createdAt,
-      updated_at: updatedAt,
-    });
-
-    const createConnection = db.transaction((input: NewConnection): Connection => {
-      const now = this.nowMs();
-      const row = connectionRow(randomUUID(), input, now, now);
-      // Keys reference the connection, so the row goes in first; a refused key rolls it back.
-      s.insertConnection.run(row);
-      claimKeys(row.id, row);
-      return toConnection(s.getConnection.get(row.id)!);
-    });
-
-    const updateConnection = db.transaction((id: string, patch: ConnectionPatch): Connection | null => {
-      const current = mapOrNull(s.getConnection.get(id), toConnection);
-      if (!current) return null;
-      const merged = { ...current, ...definedOnly(patch) };
-      const row = connectionRow(id, merged, ms(current.createdAt), this.nowMs());
-      claimKeys(id, row);
-      return toConnection(s.updateConnection.get(row)!);
-    });
-
-    const createUser = db.transaction((input: NewUser, identity?: NewExternalIdentity): CreateUserResult => {
-      const email = input.email == null ? null : input.email.toLowerCase();
-      const existing =
-        (identity && s.findUserByIdentity.get(identity.connectionId, identity.subject)) ||
-        (email != null ? s.findUserByEmail.get(input.directoryId, email) : undefined);
-      if (existing) return { created: false, user: toUser(existing) };
-      const now = this.nowMs();
-      const row = s.insertUser.get({
-        id: randomUUID(),
-        org_id: input.orgId,
-        directory_id: input.directoryId,
-        email,
-        given_name: input.givenName,
-        family_name: input.familyName,
-        display_name: input.displayName,
-        roles: JSON.stringify(input.roles),
-        raw_roles: JSON.stringify(input.rawRoles),
-        status: 'active',
-        created_by: input.createdBy,
-        last_launch_at: msOrNull(input.lastLaunchAt),
-        created_at: now,
-        updated_at: now,
-      })!;
-      if (identity) insertIdentity(row.id, identity, now);
-      return { created: true, user: toUser(row) };
-    });
-
-    const insertIdentity = (userId: string, identity: NewExternalIdentity, now: number): ExternalIdentity =>
-      toExternalIdentity(
-        s.insertIdentity.get({
-          id: randomUUID(),
-          user_id: userId,
-          connection_id: identity.connectionId,
-          partner: identity.partner,
-          subject: identity.subject,
-          created_at: now,
-        })!,
-      );
-
-    const linkIdentity = db.transaction((userId: string, identity: NewExternalIdentity): LinkIdentityResult => {
-      const owner = s.identityOwner.get(identity.connectionId, identity.subject);
-      if (owner !== undefined) return { linked: false, userId: owner };
-      return { linked: true, identity: insertIdentity(userId, identity, this.nowMs()) };
-    });
-
-    const updateUserProfile = db.transaction(
-      (id: string, profile: Partial<UserProfile>, lastLaunchAt?: Date): User | null => {
-        const current = s.getUser.get(id);
-        if (!current) return null;
-        const next: UserRow = {
-          ...current,
-          updated_at: this.nowMs(),
-          last_launch_at: lastLaunchAt ? ms(lastLaunchAt) : current.last_launch_at,
-        };
-        if (profile.email !== undefined) next.email = profile.email == null ? null : profile.email.toLowerCase();
-        if (profile.givenName !== undefined) next.given_name = profile.givenName;
-        if (profile.familyName !== undefined) next.family_name = profile.familyName;
-        if (profile.displayName !== undefined) next.display_name = profile.displayName;
-        if (profile.roles !== undefined) next.roles = JSON.stringify(profile.roles);
-        if (profile.rawRoles !== undefined) next.raw_roles = JSON.stringify(profile.rawRoles);
-        return toUser(s.updateUser.get(next)!);
-      },
-    );
-
-    const assignLicense = db.transaction((input: AssignLicenseInput): AssignLicenseResult => {
-      const entitlement = s.getEntitlement.get(input.orgId, input.productId);
-      if (!entitlement) return { outcome: 'no_entitlement' };
-      const existing = s.getLicense.get(input.userId, input.productId);
-      if (existing) return { outcome: 'exists', license: toLicense(existing) };
-      if (entitlement.seats !== null && (s.countLicenses.get(input.orgId, input.productId) ?? 0) >= entitlement.seats) {
-        return { outcome: 'no_seats' };
-      }
-      const row = s.insertLicense.get({
-        id: randomUUID(),
-        user_id: input.userId,
-        org_id: input.orgId,
-        directory_id: input.directoryId,
-        product_id: input.productId,
-        source: input.source,
-        created_at: this.nowMs(),
-      })!;
-      return { outcome: 'assigned', license: toLicense(row) };
-    });
-
-    const getOrSetSetting = db.transaction((name: string, value: string): string => {
-      s.insertSettingIfAbsent.run(name, value);
-      return s.getSetting.get(name)!;
-    });
-
-    // A read transaction, so the page and its total come from the same snapshot.
-    const listAudit = db.transaction((where: Where, paging: Paging) =>
+    // Read transactions, so a page and its total come from the same snapshot.
+    const listAudit = this.db.transaction((where: Where, paging: Paging) =>
       this.page<AuditRow, AuditEvent>('audit_events', where, 'time DESC, seq DESC', paging, toAuditEvent),
     );
-    const listUsers = db.transaction((where: Where, paging: Paging) =>
+    const listUsers = this.db.transaction((where: Where, paging: Paging) =>
       this.page<UserRow, User>('users', where, 'created_at, rowid', paging, toUser),
     );
-
-    // IMMEDIATE: take the write lock before the first read, so the checks and the write are one step
-    // for every connection to the file, in this process or another.
     return {
       s,
-      createConnection: (input) => createConnection.immediate(input),
-      updateConnection: (id, patch) => updateConnection.immediate(id, patch),
-      createUser: (input, identity) => createUser.immediate(input, identity),
-      linkIdentity: (userId, identity) => linkIdentity.immediate(userId, identity),
-      updateUserProfile: (id, profile, lastLaunchAt) => updateUserProfile.immediate(id, profile, lastLaunchAt),
-      assignLicense: (input) => assignLicense.immediate(input),
-      getOrSetSetting: (name, value) => getOrSetSetting.immediate(name, value),
+      t: prepareTransactions(this.db, s, () => this.nowMs()),
+      e: prepareEphemeralStatements(this.db),
+      a: new SqliteAdminAccounts(this.db, () => this.nowMs()),
       listAudit: (where, paging) => listAudit.deferred(where, paging),
       listUsers: (where, paging) => listUsers.deferred(where, paging),
     };
   }
 }
 
-function mapOrNull<R, T>(row: R | undefined, map: (row: R) => T): T | null {
-  return row === undefined ? null : map(row);
-}
-
-/** Drops keys whose value is undefined, so a patch only overrides what it names. */
-function definedOnly<T extends object>(patch: T): Partial<T> {
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** Paging values from a request: anything but a non-negative finite number counts as 0. */
+function wholeOrZero(n: number): number {
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
 }
 
 function notInitialized(): Error {

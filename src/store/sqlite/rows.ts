@@ -145,6 +145,9 @@ const date = (ms: number): Date => new Date(ms);
 const dateOrNull = (ms: number | null): Date | null => (ms == null ? null : new Date(ms));
 export const ms = (d: Date): number => d.getTime();
 export const msOrNull = (d: Date | null | undefined): number | null => (d == null ? null : d.getTime());
+export function mapOrNull<R, T>(row: R | undefined, map: (row: R) => T): T | null {
+  return row === undefined ? null : map(row);
+}
 export const bool = (b: boolean): number => (b ? 1 : 0);
 
 export function toOrganization(r: OrganizationRow): Organization {

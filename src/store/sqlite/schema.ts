@@ -187,6 +187,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ephemeral_expires ON ephemeral(expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'admin accounts',
+    sql: `
+      CREATE TABLE admin_accounts (
+        id TEXT PRIMARY KEY,
+        -- Lower-cased by the store; one account per address across the deployment.
+        email TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('operator', 'org_admin')),
+        org_id TEXT REFERENCES organizations(id),
+        created_at INTEGER NOT NULL,
+        disabled_at INTEGER,
+        -- An organization admin always names its organization; an operator never does.
+        CHECK ((role = 'operator' AND org_id IS NULL) OR (role = 'org_admin' AND org_id IS NOT NULL))
+      );
+      CREATE INDEX admin_accounts_org ON admin_accounts(org_id);
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded; returns the versions it applied. */

@@ -1,0 +1,124 @@
+/**
+ * The Canvas (LTI 1.3) partner adapter. Routes, all under /lti (the public contract admins paste
+ * into Canvas):
+ *   GET|POST /lti/login      OIDC third-party initiated login
+ *   POST     /lti/launch     the id_token form_post (default target_link_uri)
+ *   POST     /lti/launch/continue   second half of a platform-storage launch
+ *   GET      /lti/keys       LaunchGate's tool JWKS (served by ltijs)
+ *   GET      /lti/canvas.json       the developer key JSON
+ *   GET      /lti/register   LTI Dynamic Registration
+ *   GET      /lti/icon.svg
+ * Every launch ends in the LaunchSink: `complete` with a LaunchIdentity, or `fail` with a reason.
+ */
+import { createHash } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { PartnerContext, PartnerModule } from '../../src/server/partner-module';
+import { DEFAULT_CLOCK_POLICY, type ClockPolicy } from './checks';
+import type { CanvasRuntime } from './context';
+import { developerKeyJson, ICON_SVG, toolUrls, type ToolDescription } from './developer-key';
+import type { FetchLike } from './http';
+import { continueHandler, launchHandler } from './launch';
+import { loginHandler } from './login';
+import { LoginStates } from './login-state';
+import { startLtijs, type LtijsRuntime, type LtijsStorage } from './ltijs/runtime';
+import { PlatformKeys, type PlatformKeysOptions } from './platform-keys';
+import { registerHandler } from './registration';
+import type { CanvasRegistry } from './registry';
+
+export type { CanvasRegistry, CanvasRegistration, PendingRegistration } from './registry';
+export type { LtijsStorage } from './ltijs/runtime';
+
+export interface CanvasDeps {
+  registry: CanvasRegistry;
+  /** The deployment secret; ltijs's encryption key is derived from it. */
+  secret: string;
+  /** Where ltijs keeps its platforms and tool keys. */
+  ltijsStorage: LtijsStorage;
+  /** Outbound HTTP (platform key sets, dynamic registration); global fetch by default. */
+  fetch?: FetchLike;
+  /** Overrides the app's clock for the adapter. */
+  now?: () => Date;
+  clock?: Partial<ClockPolicy>;
+  jwks?: Pick<PlatformKeysOptions, 'cooldownMs' | 'failureCooldownMs' | 'maxAgeMs' | 'timeoutMs'>;
+  title?: string;
+  description?: string;
+}
+
+export interface CanvasPartnerModule extends PartnerModule {
+  /** The platform key cache, once mounted (tests and metrics read its fetch counts). */
+  readonly platformKeys: PlatformKeys | null;
+}
+
+const DEFAULT_TITLE = 'LaunchGate';
+const DEFAULT_DESCRIPTION = 'Just-in-time access to your school’s licensed products, straight from Canvas.';
+
+function ltijsKey(secret: string): string {
+  return createHash('sha256').update('launchgate:ltijs:').update(secret).digest('base64url');
+}
+
+export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
+  let ltijs: LtijsRuntime | null = null;
+  let keys: PlatformKeys | null = null;
+
+  return {
+    name: 'canvas',
+    get platformKeys() {
+      return keys;
+    },
+
+    async mount(app: Express, ctx: PartnerContext): Promise<void> {
+      const now = deps.now ?? ctx.now;
+      const fetchImpl: FetchLike = deps.fetch ?? ((input, init) => fetch(input, init));
+      const tool: ToolDescription = {
+        publicUrl: ctx.publicUrl,
+        title: deps.title ?? DEFAULT_TITLE,
+        description: deps.description ?? DEFAULT_DESCRIPTION,
+      };
+      keys = new PlatformKeys({ fetch: fetchImpl, now, ...deps.jwks });
+      ltijs = await startLtijs({
+        storage: deps.ltijsStorage,
+        encryptionKey: ltijsKey(deps.secret),
+        publicUrl: ctx.publicUrl,
+        toolName: tool.title,
+        description: tool.description,
+        iconUrl: toolUrls(ctx.publicUrl).icon,
+        fetch: fetchImpl,
+        now,
+        onError: (err, operation) => ctx.logger.error({ err, operation }, 'ltijs storage operation failed'),
+      });
+      const rt: CanvasRuntime = {
+        registry: deps.registry,
+        states: new LoginStates(ctx.ephemeral, now),
+        keys,
+        ephemeral: ctx.ephemeral,
+        sink: ctx.sink,
+        logger: ctx.logger,
+        publicUrl: ctx.publicUrl,
+        now,
+        clock: { ...DEFAULT_CLOCK_POLICY, ...deps.clock },
+      };
+      const runtime = ltijs;
+
+      const router = express.Router();
+      router.use(express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 100 }));
+      router.all('/login', loginHandler(rt));
+      router.post('/launch', launchHandler(rt));
+      router.post('/launch/continue', continueHandler(rt));
+      router.get('/keys', (req, res, next) => runtime.serveKeys(req, res, next));
+      router.get('/register', registerHandler({ rt, ltijs: runtime, tool, allowLoopbackHttp: ctx.localHttp }));
+      router.get('/canvas.json', (_req, res) => {
+        res.set('Cache-Control', 'no-cache').json(developerKeyJson(tool));
+      });
+      router.get('/icon.svg', (_req, res) => {
+        res.set('Cache-Control', 'public, max-age=86400').type('image/svg+xml').send(ICON_SVG);
+      });
+      app.use('/lti', router);
+    },
+
+    async close(): Promise<void> {
+      const running = ltijs;
+      ltijs = null;
+      await running?.close();
+    },
+  };
+}

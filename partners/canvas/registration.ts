@@ -1,0 +1,173 @@
+/**
+ * GET /lti/register: LTI Dynamic Registration as Canvas does it. Canvas opens this URL in an iframe
+ * with `openid_configuration` and `registration_token`; ltijs fetches the configuration and posts
+ * the registration (through our HTTP seam, which adds the bearer token Canvas requires on the
+ * configuration request, keeps both answers, and refuses to send the token anywhere but the
+ * platform that issued it). The request itself is ours (developer-key.ts): ltijs's default one is
+ * refused by Canvas. The result is a *pending* connection: nobody can launch until an admin links it.
+ */
+import type { Request, Response } from 'express';
+import type { LtijsRuntime } from './ltijs/runtime';
+import { field, type CanvasRuntime } from './context';
+import { registrationOverrides, type ToolDescription } from './developer-key';
+import { describeUrl, HttpFailure } from './http';
+import { registrationDonePage, registrationFailedPage } from './pages';
+import type { PendingRegistration } from './registry';
+
+export class RegistrationError extends Error {
+  override readonly name = 'RegistrationError';
+  constructor(
+    readonly code: 'configuration_url_invalid' | 'configuration_invalid' | 'registration_endpoint_foreign' | 'registration_response_invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https, or plain http to this machine when LaunchGate itself runs on plain http locally. */
+function platformUrl(raw: unknown, what: string, allowLoopbackHttp: boolean): URL {
+  if (typeof raw !== 'string' || raw === '') throw new RegistrationError('configuration_invalid', `the platform configuration has no ${what}`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new RegistrationError('configuration_invalid', `the platform's ${what} is not a URL`);
+  }
+  const ok = url.protocol === 'https:' || (allowLoopbackHttp && url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  if (!ok || url.username !== '' || url.password !== '') {
+    throw new RegistrationError('configuration_invalid', `the platform's ${what} must be an https URL`);
+  }
+  return url;
+}
+
+interface PlatformConfiguration {
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  jwksUri: string;
+  registrationEndpoint: URL;
+  accountName: string | null;
+}
+
+export function readPlatformConfiguration(body: unknown, configurationUrl: URL, allowLoopbackHttp: boolean): PlatformConfiguration {
+  if (typeof body !== 'object' || body === null) throw new RegistrationError('configuration_invalid', 'the platform configuration is not a JSON object');
+  const c = body as Record<string, unknown>;
+  const registrationEndpoint = platformUrl(c.registration_endpoint, 'registration_endpoint', allowLoopbackHttp);
+  // The registration token may only go back to the platform that handed it to us.
+  if (registrationEndpoint.origin !== configurationUrl.origin) {
+    throw new RegistrationError('registration_endpoint_foreign', 'the registration endpoint is not on the platform that sent the configuration');
+  }
+  const platform = c['https://purl.imsglobal.org/spec/lti-platform-configuration'];
+  const accountName =
+    typeof platform === 'object' && platform !== null ? (platform as Record<string, unknown>)['https://canvas.instructure.com/lti/account_name'] : undefined;
+  // Kept exactly as sent: every launch's `iss` is compared with it byte for byte.
+  platformUrl(c.issuer, 'issuer', allowLoopbackHttp);
+  return {
+    issuer: c.issuer as string,
+    authorizationEndpoint: platformUrl(c.authorization_endpoint, 'authorization_endpoint', allowLoopbackHttp).toString(),
+    tokenEndpoint: platformUrl(c.token_endpoint, 'token_endpoint', allowLoopbackHttp).toString(),
+    jwksUri: platformUrl(c.jwks_uri, 'jwks_uri', allowLoopbackHttp).toString(),
+    registrationEndpoint,
+    accountName: typeof accountName === 'string' && accountName !== '' ? accountName.slice(0, 200) : null,
+  };
+}
+
+function readRegistrationResponse(body: unknown): { clientId: string; deploymentIds: string[] } {
+  if (typeof body !== 'object' || body === null) throw new RegistrationError('registration_response_invalid', 'the registration answer is not a JSON object');
+  const r = body as Record<string, unknown>;
+  if (typeof r.client_id !== 'string' || r.client_id === '' || r.client_id.length > 255) {
+    throw new RegistrationError('registration_response_invalid', 'the registration answer has no client_id');
+  }
+  const tool = r['https://purl.imsglobal.org/spec/lti-tool-configuration'];
+  const deploymentId = typeof tool === 'object' && tool !== null ? (tool as Record<string, unknown>).deployment_id : undefined;
+  return { clientId: r.client_id, deploymentIds: typeof deploymentId === 'string' && deploymentId !== '' ? [deploymentId] : [] };
+}
+
+export interface RegistrationDeps {
+  rt: CanvasRuntime;
+  ltijs: LtijsRuntime;
+  tool: ToolDescription;
+  allowLoopbackHttp: boolean;
+}
+
+export function registerHandler({ rt, ltijs, tool, allowLoopbackHttp }: RegistrationDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    res.set('Cache-Control', 'no-store');
+    const configurationParam = field(req.query, 'openid_configuration');
+    const registrationToken = field(req.query, 'registration_token', 16 * 1024);
+    const fail = (status: number, message: string) => res.status(status).type('html').send(registrationFailedPage(message));
+    if (!configurationParam) {
+      fail(400, 'Start dynamic registration from Canvas (Admin › Developer Keys › + Developer Key › LTI Registration) with this URL.');
+      return;
+    }
+    let configurationUrl: URL;
+    try {
+      configurationUrl = platformUrl(configurationParam, 'openid_configuration URL', allowLoopbackHttp);
+    } catch {
+      fail(400, 'The openid_configuration URL Canvas sent is not an https URL.');
+      return;
+    }
+
+    let configuration: PlatformConfiguration | null = null;
+    let answer: unknown;
+    try {
+      await ltijs.http.run(
+        {
+          bearer: registrationToken,
+          check(method, url) {
+            if (method === 'GET' && url !== configurationUrl.toString() && url !== configurationParam) {
+              throw new RegistrationError('configuration_url_invalid', 'registration tried to read an unexpected URL');
+            }
+            if (method === 'POST' && (configuration === null || url !== configuration.registrationEndpoint.toString())) {
+              throw new RegistrationError('registration_endpoint_foreign', 'registration tried to post to an unexpected URL');
+            }
+          },
+          record(method, _url, body) {
+            if (method === 'GET') configuration = readPlatformConfiguration(body, configurationUrl, allowLoopbackHttp);
+            else answer = body;
+          },
+        },
+        () => ltijs.dynamicRegistration.register(configurationParam, registrationToken, registrationOverrides(tool)),
+      );
+      if (configuration === null) throw new RegistrationError('configuration_invalid', 'the platform configuration was never read');
+      const platform: PlatformConfiguration = configuration;
+      const { clientId, deploymentIds } = readRegistrationResponse(answer);
+      const pending: PendingRegistration = {
+        issuer: platform.issuer,
+        clientId,
+        deploymentIds,
+        authEndpoint: platform.authorizationEndpoint,
+        tokenEndpoint: platform.tokenEndpoint,
+        jwksUrl: platform.jwksUri,
+        label: platform.accountName ? `Canvas: ${platform.accountName}` : 'Canvas (dynamic registration)',
+      };
+      const { id, created } = await rt.registry.registerPending(pending);
+      rt.logger.info(
+        { connectionId: id, created, issuer: platform.issuer, clientId, deploymentIds, platform: describeUrl(configurationUrl.toString()) },
+        'canvas dynamic registration: pending connection recorded',
+      );
+      res.status(200).type('html').send(
+        registrationDonePage({
+          cspNonce: typeof res.locals.cspNonce === 'string' ? res.locals.cspNonce : null,
+          platformName: platform.accountName ?? 'Canvas',
+          clientId,
+          closeOrigin: configurationUrl.origin,
+        }),
+      );
+    } catch (err) {
+      const known = err instanceof RegistrationError || err instanceof HttpFailure;
+      rt.logger.warn(
+        { err: known ? { code: err.code, message: err.message } : err, platform: describeUrl(configurationUrl.toString()) },
+        'canvas dynamic registration failed',
+      );
+      const message = known
+        ? err.message
+        : err instanceof Error && err.message === 'PLATFORM_ALREADY_REGISTERED'
+          ? 'This Canvas developer key is already registered with LaunchGate.'
+          : 'Canvas and LaunchGate could not complete the registration.';
+      fail(known && err instanceof HttpFailure ? 502 : 400, message);
+    }
+  };
+}

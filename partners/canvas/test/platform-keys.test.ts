@@ -1,0 +1,125 @@
+/**
+ * The platform key cache: one fetch for a burst of launches, a refetch on key rotation, no fetch
+ * bought by a forged kid, and the cached keys kept when the platform is briefly down.
+ */
+import assert from 'node:assert/strict';
+import { exportJWK, generateKeyPair } from 'jose';
+import { PlatformKeys } from '../platform-keys';
+import { LaunchCheckError, PlatformUnavailableError } from '../errors';
+import { newBrowser, postLaunch, beginLogin, startCanvasWorld, type CanvasWorld } from './helpers';
+
+async function jwk(kid: string) {
+  const { publicKey } = await generateKeyPair('RS256');
+  return { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+}
+
+function fakePlatform(keys: { keys: unknown[] }) {
+  const state = { calls: 0, down: false, keys };
+  const fetchImpl = async (): Promise<Response> => {
+    state.calls += 1;
+    await new Promise((r) => setTimeout(r, 20));
+    if (state.down) return new Response('unavailable', { status: 503 });
+    return new Response(JSON.stringify(state.keys), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  return { state, fetchImpl };
+}
+
+describe('Platform key cache', function () {
+  const URL_A = 'https://canvas.example/api/lti/security/jwks';
+  let t = 0;
+  const now = () => new Date(t);
+  beforeEach(() => {
+    t = Date.parse('2030-01-01T00:00:00Z');
+  });
+
+  it('serves concurrent lookups from one fetch, as KeyObjects', async () => {
+    const platform = fakePlatform({ keys: [await jwk('k1')] });
+    const cache = new PlatformKeys({ fetch: platform.fetchImpl, now });
+    const keys = await Promise.all(Array.from({ length: 25 }, () => cache.key(URL_A, 'k1')));
+    assert.equal(platform.state.calls, 1);
+    assert.equal(keys[0]!.type, 'public');
+    assert.equal(keys[0]!.asymmetricKeyType, 'rsa');
+  });
+
+  it('refetches for an unknown kid only after the cooldown (rotation), never before', async () => {
+    const platform = fakePlatform({ keys: [await jwk('k1')] });
+    const cache = new PlatformKeys({ fetch: platform.fetchImpl, now, cooldownMs: 30_000 });
+    await cache.key(URL_A, 'k1');
+    platform.state.keys = { keys: [await jwk('k1'), await jwk('k2')] };
+    await assert.rejects(cache.key(URL_A, 'k2'), (err: unknown) => err instanceof LaunchCheckError && err.code === 'kid_unknown');
+    assert.equal(platform.state.calls, 1, 'an unknown kid within the cooldown costs no fetch');
+    t += 31_000;
+    const concurrent = await Promise.all([cache.key(URL_A, 'k2'), cache.key(URL_A, 'k2'), cache.key(URL_A, 'k1')]);
+    assert.equal(concurrent.length, 3);
+    assert.equal(platform.state.calls, 2);
+  });
+
+  it('keeps cached keys when a refresh fails, and waits before retrying a failed fetch', async () => {
+    const platform = fakePlatform({ keys: [await jwk('k1')] });
+    const cache = new PlatformKeys({ fetch: platform.fetchImpl, now, maxAgeMs: 60_000, failureCooldownMs: 5_000 });
+    await cache.key(URL_A, 'k1');
+    platform.state.down = true;
+    t += 61_000;
+    assert.equal((await cache.key(URL_A, 'k1')).type, 'public', 'stale key still verifies while the platform is down');
+    assert.equal(platform.state.calls, 2);
+
+    const cold = new PlatformKeys({ fetch: platform.fetchImpl, now, failureCooldownMs: 5_000 });
+    await assert.rejects(cold.key(URL_A, 'k1'), (err: unknown) => err instanceof PlatformUnavailableError && err.code === 'jwks_unavailable');
+    await assert.rejects(cold.key(URL_A, 'k1'), PlatformUnavailableError);
+    assert.equal(platform.state.calls, 3, 'a failed fetch is not retried inside the failure cooldown');
+  });
+
+  it('ignores keys that cannot verify RS256 (wrong kty, use, alg, or no kid)', async () => {
+    const good = await jwk('good');
+    const platform = fakePlatform({
+      keys: [{ ...good, kid: undefined }, { ...good, kid: 'enc', use: 'enc' }, { ...good, kid: 'es', alg: 'ES256' }, { kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' }, good],
+    });
+    const cache = new PlatformKeys({ fetch: platform.fetchImpl, now });
+    assert.equal((await cache.key(URL_A, 'good')).type, 'public');
+    for (const kid of ['enc', 'es', 'hmac']) {
+      t += 60_000;
+      await assert.rejects(cache.key(URL_A, kid), LaunchCheckError);
+    }
+  });
+});
+
+describe('Platform key cache in real launches', function () {
+  let w: CanvasWorld;
+  let t = Date.now();
+  before(async () => {
+    w = await startCanvasWorld({ now: () => new Date(t) });
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('a burst of concurrent launches fetches the platform JWKS once', async () => {
+    w.sim.jwksDelayMs = 150;
+    const ready = [];
+    for (let i = 0; i < 12; i++) {
+      const browser = newBrowser();
+      const login = await beginLogin(w, browser, { user: w.student() });
+      ready.push({ browser, form: await w.sim.authorize(login.authUrl) });
+    }
+    const answers = await Promise.all(ready.map(({ browser, form }) => postLaunch(w, browser, form.fields)));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      answers.map(() => 303),
+    );
+    assert.equal(w.sim.jwksFetches, 1);
+    assert.equal(w.canvas.platformKeys?.fetchCount(w.sim.jwksUrl), 1);
+    w.sim.jwksDelayMs = 0;
+  });
+
+  it('an unknown kid after key rotation: refused inside the cooldown, accepted after one refetch', async () => {
+    const fetchesBefore = w.sim.jwksFetches;
+    await w.sim.rotateKey({ retireOld: true });
+    const early = await w.sim.launch(newBrowser(), w.h.baseUrl, { user: w.student() });
+    assert.equal(early.final.status, 400);
+    assert.equal(w.sim.jwksFetches, fetchesBefore);
+    t += 31_000;
+    const later = await w.sim.launch(newBrowser(), w.h.baseUrl, { user: w.student() });
+    assert.equal(later.final.status, 303);
+    assert.equal(w.sim.jwksFetches, fetchesBefore + 1);
+  });
+});

@@ -1,0 +1,6 @@
+export * from './password';
+export * from './service';
+export * from './sessions';
+export * from './sign-in';
+export * from './throttle';
+export * from './account-store';

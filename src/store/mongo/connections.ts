@@ -1,0 +1,111 @@
+/**
+ * Connections and the tenant keys they answer for. The keys live in the connection document
+ * (`tenantKeys`) under a unique multikey index, so "one tenant, one connection" is enforced by the
+ * insert or update itself: a second connection claiming a taken key fails with E11000, which the
+ * store reports as StoreConflictError('tenant_taken').
+ */
+import { randomUUID } from 'node:crypto';
+import { Types } from 'mongoose';
+import { tenantKeyString, type TenantKey } from '../../identity/launch-identity';
+import type { Connection, ConnectionSettings } from '../model';
+import type { ConnectionFilter, ConnectionPatch, NewConnection } from '../port';
+import { CREATION_ORDER, connectionFilter, stringEquals, text } from './filters';
+import { toConnection } from './mapping';
+import type { ConnectionDoc, Models } from './schemas';
+import { unlinkConnection } from './users';
+
+/** Every tenant a connection answers for: one per Canvas deployment id, one for Clever or ClassLink. */
+function tenants(settings: ConnectionSettings): TenantKey[] {
+  switch (settings.partner) {
+    case 'canvas':
+      return settings.deploymentIds.map((deploymentId) => ({
+        partner: 'canvas',
+        issuer: settings.issuer,
+        clientId: settings.clientId,
+        deploymentId,
+      }));
+    case 'clever':
+      return [{ partner: 'clever', districtId: settings.districtId }];
+    case 'classlink':
+      return [{ partner: 'classlink', tenantId: settings.tenantId }];
+  }
+}
+
+export function tenantKeys(settings: ConnectionSettings): string[] {
+  return [...new Set(tenants(settings).map(tenantKeyString))];
+}
+
+export async function createConnection(m: Models, at: Date, input: NewConnection): Promise<Connection> {
+  const doc: ConnectionDoc = {
+    _id: randomUUID(),
+    seq: new Types.ObjectId(),
+    partner: input.settings.partner,
+    status: input.status,
+    orgId: input.orgId,
+    directoryId: input.directoryId,
+    settings: input.settings,
+    tenantKeys: tenantKeys(input.settings),
+    enabled: input.enabled,
+    trustEmail: input.trustEmail,
+    label: input.label,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await m.connections.create(doc);
+  return toConnection(doc);
+}
+
+export async function getConnection(m: Models, id: string): Promise<Connection | null> {
+  const doc = await m.connections.findById(text(id)).lean<ConnectionDoc>();
+  return doc && toConnection(doc);
+}
+
+export async function findConnectionByTenantKey(m: Models, tenantKey: string): Promise<Connection | null> {
+  const doc = await m.connections.findOne({ tenantKeys: stringEquals(tenantKey) }).lean<ConnectionDoc>();
+  return doc && toConnection(doc);
+}
+
+export async function findCanvasConnections(m: Models, issuer: string, clientId: string): Promise<Connection[]> {
+  const docs = await m.connections
+    .find({ partner: 'canvas', 'settings.issuer': text(issuer), 'settings.clientId': text(clientId) })
+    .sort(CREATION_ORDER)
+    .lean<ConnectionDoc[]>();
+  return docs.map(toConnection);
+}
+
+export async function listConnections(m: Models, filter: ConnectionFilter): Promise<Connection[]> {
+  const docs = await m.connections.find(connectionFilter(filter)).sort(CREATION_ORDER).lean<ConnectionDoc[]>();
+  return docs.map(toConnection);
+}
+
+export async function updateConnection(
+  m: Models,
+  at: Date,
+  id: string,
+  patch: ConnectionPatch,
+): Promise<Connection | null> {
+  const set: Partial<ConnectionDoc> = { updatedAt: at };
+  if (patch.status !== undefined) set.status = patch.status;
+  if (patch.orgId !== undefined) set.orgId = patch.orgId;
+  if (patch.directoryId !== undefined) set.directoryId = patch.directoryId;
+  if (patch.enabled !== undefined) set.enabled = patch.enabled;
+  if (patch.trustEmail !== undefined) set.trustEmail = patch.trustEmail;
+  if (patch.label !== undefined) set.label = patch.label;
+  if (patch.settings !== undefined) {
+    // Settings and their keys change in the same update, so the index never holds stale keys.
+    set.settings = patch.settings;
+    set.partner = patch.settings.partner;
+    set.tenantKeys = tenantKeys(patch.settings);
+  }
+  const doc = await m.connections.findOneAndUpdate({ _id: text(id) }, { $set: set }, { new: true }).lean<ConnectionDoc>();
+  return doc && toConnection(doc);
+}
+
+export async function deleteConnection(m: Models, id: string): Promise<boolean> {
+  const result = await m.connections.deleteOne({ _id: text(id) });
+  if (result.deletedCount !== 1) return false;
+  // Not atomic with the delete: if this step is lost, the leftover identities name a connection
+  // id that no longer exists (ids are never reused), so no launch can reach them.
+  await unlinkConnection(m, id);
+  return true;
+}

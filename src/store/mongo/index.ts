@@ -1,0 +1,90 @@
+/**
+ * The MongoDB store (used when MONGODB_URI is set).
+ *
+ * Connection: a dedicated `mongoose.createConnection` (never the global mongoose; ltijs brings its
+ * own mongoose 7), with `sanitizeFilter` on, `autoIndex`/`autoCreate`/`bufferCommands` off: the
+ * indexes are built by `init()` before the store serves, and an operation while the server is
+ * unreachable fails within `serverSelectionTimeoutMS` as StoreUnavailableError instead of queuing.
+ *
+ * Indexes (schemas.ts), unique ones first:
+ *   entitlements  (orgId, productId) unique
+ *   domains       name unique; (orgId, name); (directoryId, name)
+ *   connections   tenantKeys unique multikey, partial {tenantKeys: string}; (settings.issuer,
+ *                 settings.clientId); orgId; directoryId
+ *   users         (directoryId, email) unique, partial {email: string}; identities.key unique
+ *                 multikey, partial {identities.key: string}; identities.connectionId;
+ *                 (orgId|directoryId, createdAt, seq)
+ *   licenses      (userId, productId) unique; (orgId, productId)
+ *   api_tokens    tokenHash unique
+ *   ephemeral     (namespace, key) unique; expiresAt TTL (expireAfterSeconds 0, housekeeping only)
+ *   audit_events  (time, seq) desc, and (orgId|directoryId|userId, time, seq) desc
+ *   settings      _id = name;  organizations, directories: (createdAt, seq) for listing order
+ *
+ * Why each racing operation is atomic (no read-then-write decides anything):
+ *   createUser        one insertOne of the user with its embedded identity; the unique indexes on
+ *                     identities.key and (directoryId, email) let exactly one racer in, and a
+ *                     loser's E11000 means "already exists": it reads the winner and returns it.
+ *   linkExternalIdentity  one updateOne ($push guarded by `identities.key $ne`); the unique
+ *                     index refuses a key another user holds, and we report that owner.
+ *   createConnection / updateConnection  the tenant keys are in the same document as the
+ *                     settings, under a unique multikey index: one insert/update, E11000 is
+ *                     tenant_taken, and nothing is written.
+ *   claimDomain       one insert under the unique name index (E11000 is domain_taken).
+ *   assignLicense     a seat is reserved by one conditional update of the entitlement's `used`
+ *                     counter (`seats` null or `used < seats`), then the license is inserted under
+ *                     its unique (userId, productId) index; a duplicate gives the seat back and
+ *                     returns the existing license. See licenses.ts for the invariant.
+ *   revokeLicense     findOneAndDelete hands the license to one caller, who alone releases a seat.
+ *   ephemeral.consume findOneAndDelete (with expiresAt > now): exactly one caller gets the value.
+ *   ephemeral.putIfAbsent  insert under the unique (namespace, key); an expired holder is removed
+ *                     by a delete conditional on still being expired, then one more insert.
+ *   getOrSetSetting   one upsert writing only $setOnInsert: all callers read the first value.
+ */
+import mongoose from 'mongoose';
+import { StoreUnavailableError } from '../errors';
+import { defineModels } from './schemas';
+import { MongoStore } from './store';
+
+export { MongoStore } from './store';
+
+export interface MongoStoreOptions {
+  uri: string;
+  /** Defaults to the database named in the URI. */
+  dbName?: string;
+  now?: () => Date;
+}
+
+/**
+ * Mongoose settings of the store's connection: sanitizeFilter as the second defence against
+ * operator injection (see filters.ts), indexes built by init() only, and no command buffering,
+ * so an operation fails at once rather than waiting for a connection that may never come.
+ */
+export const MONGOOSE_CONNECTION_OPTIONS = {
+  sanitizeFilter: true,
+  autoIndex: false,
+  autoCreate: false,
+  bufferCommands: false,
+} as const;
+
+/** How long an operation waits for a usable server before failing (StoreUnavailableError). */
+const SERVER_SELECTION_TIMEOUT_MS = 5000;
+
+/** Connects (or throws StoreUnavailableError); call `init()` on the result before use. */
+export async function openMongoStore(options: MongoStoreOptions): Promise<MongoStore> {
+  let conn: mongoose.Connection | undefined;
+  try {
+    conn = mongoose.createConnection(options.uri, {
+      ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
+      serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+      ...MONGOOSE_CONNECTION_OPTIONS,
+    });
+    await conn.asPromise();
+  } catch (err) {
+    await conn?.close().catch(() => undefined);
+    // A malformed URI is a configuration mistake, reported as the driver words it.
+    if (err instanceof mongoose.mongo.MongoParseError) throw err;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new StoreUnavailableError(`Cannot connect to MongoDB: ${reason}`, { cause: err });
+  }
+  return new MongoStore(conn, defineModels(conn), options.now ?? (() => new Date()));
+}

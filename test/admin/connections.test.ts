@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { CANVAS_CLOUD_ENDPOINTS } from '../../src/admin/services';
+import type { CanvasSettings } from '../../src/store/model';
+import { seedOrg, startApi, type TestApi } from './support';
+
+describe('admin API: connections', () => {
+  let api: TestApi;
+  let orgA: { orgId: string; directoryId: string };
+  let orgB: { orgId: string; directoryId: string };
+
+  before(async () => {
+    api = await startApi();
+    orgA = await seedOrg(api, 'Org A');
+    orgB = await seedOrg(api, 'Org B');
+  });
+  after(() => api?.close());
+
+  const canvas = (deploymentIds: string[], extra: Record<string, unknown> = {}) => ({
+    partner: 'canvas',
+    issuer: 'https://canvas.instructure.com',
+    clientId: '10000000000001',
+    deploymentIds,
+    ...extra,
+  });
+
+  async function pending(clientId: string) {
+    const settings: CanvasSettings = { partner: 'canvas', issuer: 'https://canvas.instructure.com', clientId, deploymentIds: [`dep-${clientId}`], ...CANVAS_CLOUD_ENDPOINTS };
+    return api.store.createConnection({ status: 'pending', orgId: null, directoryId: null, settings, enabled: true, trustEmail: false, label: 'Springfield Canvas' });
+  }
+
+  it('links a Canvas tenant with Instructure cloud endpoints by default', async () => {
+    const res = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: canvas(['1:abc', '1:abc', '2:def']) });
+    assert.equal(res.status, 201);
+    assert.equal(res.body.status, 'linked');
+    assert.equal(res.body.orgId, orgA.orgId);
+    assert.equal(res.body.enabled, true);
+    assert.equal(res.body.trustEmail, false);
+    assert.deepEqual(res.body.settings, {
+      partner: 'canvas',
+      issuer: 'https://canvas.instructure.com',
+      clientId: '10000000000001',
+      deploymentIds: ['1:abc', '2:def'],
+      ...CANVAS_CLOUD_ENDPOINTS,
+    });
+    const list = await api.call('GET', `/directories/${orgA.directoryId}/connections`);
+    assert.ok(list.body.items.some((c: { id: string }) => c.id === res.body.id));
+    assert.equal((await api.call('GET', `/connections/${res.body.id}`)).body.id, res.body.id);
+  });
+
+  it('links Clever and ClassLink tenants, and allows plain http only for localhost', async () => {
+    const clever = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: { partner: 'clever', districtId: 'd-1', trustEmail: true } });
+    assert.equal(clever.status, 201);
+    assert.deepEqual(clever.body.settings, { partner: 'clever', districtId: 'd-1' });
+    assert.equal(clever.body.trustEmail, true);
+    const classlink = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: { partner: 'classlink', tenantId: 't-1', label: 'ClassLink' } });
+    assert.equal(classlink.status, 201);
+    assert.equal(classlink.body.label, 'ClassLink');
+    const local = await api.call('POST', `/directories/${orgA.directoryId}/connections`, {
+      body: canvas(['sim'], {
+        issuer: 'http://127.0.0.1:4000',
+        clientId: 'sim-client',
+        authEndpoint: 'http://localhost:4000/auth',
+        tokenEndpoint: 'http://localhost:4000/token',
+        jwksUrl: 'http://localhost:4000/jwks',
+      }),
+    });
+    assert.equal(local.status, 201);
+  });
+
+  it('refuses plain-http, credential-bearing and non-URL endpoints', async () => {
+    for (const [extra, field] of [
+      [{ issuer: 'http://canvas.example.edu' }, 'issuer'],
+      [{ jwksUrl: 'http://canvas.example.edu/jwks' }, 'jwksUrl'],
+      [{ authEndpoint: 'https://user:pass@canvas.example.edu/auth' }, 'authEndpoint'],
+      [{ tokenEndpoint: 'javascript:alert(1)' }, 'tokenEndpoint'],
+      [{ issuer: 'not a url' }, 'issuer'],
+    ] as const) {
+      const res = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: canvas(['x'], { clientId: 'c-url', ...extra }) });
+      assert.equal(res.status, 400, JSON.stringify(extra));
+      assert.equal(res.body.error.field, field);
+    }
+  });
+
+  it('refuses bad connection bodies: unknown partner, missing deployment ids, too many, fields of another partner', async () => {
+    const url = `/directories/${orgA.directoryId}/connections`;
+    const badPartner = await api.call('POST', url, { body: { partner: 'moodle', districtId: 'x' } });
+    assert.equal(badPartner.status, 400);
+    assert.equal(badPartner.body.error.field, 'partner');
+    const empty = await api.call('POST', url, { body: canvas([]) });
+    assert.equal(empty.status, 400);
+    assert.equal(empty.body.error.field, 'deploymentIds');
+    const many = await api.call('POST', url, { body: canvas(Array.from({ length: 51 }, (_, i) => `d${i}`)) });
+    assert.equal(many.status, 400);
+    const mixed = await api.call('POST', url, { body: { partner: 'clever', districtId: 'd-9', tenantId: 't-9' } });
+    assert.equal(mixed.status, 400);
+    assert.equal(mixed.body.error.field, 'tenantId');
+  });
+
+  it('refuses a tenant already linked, even by another organization (409)', async () => {
+    assert.equal((await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: { partner: 'clever', districtId: 'taken' } })).status, 201);
+    const res = await api.call('POST', `/directories/${orgB.directoryId}/connections`, { body: { partner: 'clever', districtId: 'taken' } });
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.code, 'conflict');
+    assert.equal(res.body.error.field, 'districtId');
+    const deployment = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: canvas(['dup'], { clientId: 'dup-client' }) });
+    assert.equal(deployment.status, 201);
+    const again = await api.call('POST', `/directories/${orgB.directoryId}/connections`, { body: canvas(['dup', 'fresh'], { clientId: 'dup-client' }) });
+    assert.equal(again.status, 409);
+  });
+
+  it('updates enabled, trustEmail, label and Canvas deployment ids', async () => {
+    const created = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: canvas(['p1'], { clientId: 'patch-client' }) });
+    const res = await api.call('PATCH', `/connections/${created.body.id}`, {
+      body: { enabled: false, trustEmail: true, label: 'Main Canvas', deploymentIds: ['p1', 'p2'] },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.enabled, false);
+    assert.equal(res.body.trustEmail, true);
+    assert.equal(res.body.label, 'Main Canvas');
+    assert.deepEqual(res.body.settings.deploymentIds, ['p1', 'p2']);
+  });
+
+  it('refuses a deployment id another connection already links (409)', async () => {
+    await api.call('POST', `/directories/${orgB.directoryId}/connections`, { body: canvas(['b-dep'], { clientId: 'shared-client' }) });
+    const mine = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: canvas(['a-dep'], { clientId: 'shared-client' }) });
+    const res = await api.call('PATCH', `/connections/${mine.body.id}`, { body: { deploymentIds: ['a-dep', 'b-dep'] } });
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.field, 'deploymentIds');
+    assert.deepEqual((await api.call('GET', `/connections/${mine.body.id}`)).body.settings.deploymentIds, ['a-dep']);
+  });
+
+  it('refuses deployment ids on a non-Canvas connection and an empty patch', async () => {
+    const clever = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: { partner: 'clever', districtId: 'd-patch' } });
+    const res = await api.call('PATCH', `/connections/${clever.body.id}`, { body: { deploymentIds: ['x'] } });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.field, 'deploymentIds');
+    assert.equal((await api.call('PATCH', `/connections/${clever.body.id}`, { body: {} })).status, 400);
+  });
+
+  it('unlinks a connection', async () => {
+    const created = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: { partner: 'classlink', tenantId: 'gone' } });
+    assert.equal((await api.call('DELETE', `/connections/${created.body.id}`)).status, 204);
+    assert.equal((await api.call('GET', `/connections/${created.body.id}`)).status, 404);
+    assert.equal((await api.call('DELETE', `/connections/${created.body.id}`)).status, 404);
+  });
+
+  it('lists pending connections and links one to a directory', async () => {
+    const waiting = await pending('dyn-1');
+    const list = await api.call('GET', '/connections?status=pending');
+    assert.equal(list.status, 200);
+    assert.ok(list.body.items.every((c: { status: string }) => c.status === 'pending'));
+    assert.ok(list.body.items.some((c: { id: string }) => c.id === waiting.id));
+    const linked = await api.call('POST', `/connections/${waiting.id}/link`, { body: { directoryId: orgB.directoryId } });
+    assert.equal(linked.status, 200);
+    assert.equal(linked.body.status, 'linked');
+    assert.equal(linked.body.orgId, orgB.orgId);
+    assert.equal(linked.body.directoryId, orgB.directoryId);
+    const again = await api.call('POST', `/connections/${waiting.id}/link`, { body: { directoryId: orgA.directoryId } });
+    assert.equal(again.status, 409);
+  });
+
+  it('lets an organization admin see pending connections (read-only) and link one into its own directory', async () => {
+    const token = await api.orgAdminToken(orgA.orgId);
+    const waiting = await pending('dyn-2');
+    const list = await api.call('GET', '/connections?status=pending', { token });
+    assert.ok(list.body.items.some((c: { id: string }) => c.id === waiting.id));
+    assert.equal((await api.call('GET', `/connections/${waiting.id}`, { token })).status, 200);
+    const patch = await api.call('PATCH', `/connections/${waiting.id}`, { token, body: { enabled: false } });
+    assert.equal(patch.status, 403);
+    assert.equal((await api.call('DELETE', `/connections/${waiting.id}`, { token })).status, 403);
+    const intoOther = await api.call('POST', `/connections/${waiting.id}/link`, { token, body: { directoryId: orgB.directoryId } });
+    assert.equal(intoOther.status, 404);
+    const linked = await api.call('POST', `/connections/${waiting.id}/link`, { token, body: { directoryId: orgA.directoryId } });
+    assert.equal(linked.status, 200);
+    assert.equal(linked.body.orgId, orgA.orgId);
+    const all = await api.call('GET', '/connections', { token });
+    assert.ok(all.body.items.every((c: { orgId: string | null }) => c.orgId === orgA.orgId || c.orgId === null));
+  });
+});
