@@ -86,7 +86,8 @@ export function canvasIdentity(launch: VerifiedLaunch): LaunchIdentity {
     roles: normalizeCanvasRoles(rawRoles),
     rawRoles,
   };
-  // The developer key asks for $Person.email.primary too: some installs strip the email claim.
+  // The developer key also asks for $Person.email.primary as a custom field: the claim wins; the
+  // custom value counts only when Canvas expanded it.
   const email = presentValue(stringClaim(payload, 'email')) ?? customValue(launch, 'launchgate_email');
   if (email) identity.email = email;
   const givenName = presentValue(payload.given_name);

@@ -15,9 +15,11 @@ export interface SessionPolicy {
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 60_000, absoluteMs: 12 * 60 * 60_000 };
 
+/** A message for the next page the admin sees (post, redirect, get). */
 export interface Flash {
   kind: 'success' | 'error';
   text: string;
+  details?: string[];
 }
 
 export interface SessionRecord {

@@ -184,9 +184,13 @@ export async function assignLicense(m: Models, at: Date, input: AssignLicenseInp
     const entitlement = await m.entitlements.findOne({ ...key, active: true }).lean<EntitlementDoc>();
     if (!entitlement) return { outcome: 'no_entitlement' };
     if ((await reclaimAbandoned(m, entitlement, at)) > 0) continue;
-    if (!(entitlement.reserving ?? []).some((r) => r.userId === reservation.userId)) return { outcome: 'no_seats' };
-    // Another launch of this same person holds a seat for them: its outcome decides ours.
-    await pause(round);
+    if ((entitlement.reserving ?? []).some((r) => r.userId === reservation.userId)) {
+      // Another launch of this same person holds a seat for them: its outcome decides ours.
+      await pause(round);
+      continue;
+    }
+    if (entitlement.seats !== null && entitlement.used >= entitlement.seats) return { outcome: 'no_seats' };
+    // A seat is free now: what refused our reservation (that other launch) has settled. Again.
   }
   throw new StoreUnavailableError('Another launch of the same person is still being licensed; try again in a moment.');
 }

@@ -25,12 +25,14 @@ interface Call {
 type Handler = (...args: unknown[]) => unknown;
 
 /**
- * The value as BSON would carry it: own string keys only (mongoose marks its trusted operators
- * with a symbol, which the driver does not send).
+ * The value as BSON would carry it: what `toBSON()` gives for mongoose arrays and subdocuments,
+ * and own string keys only (mongoose marks its trusted operators with a symbol the driver skips).
  */
 function wire(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(wire);
   if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof RegExp) return value;
+  const bson = value as { toBSON?: () => unknown };
+  if (typeof bson.toBSON === 'function') return wire(bson.toBSON());
+  if (Array.isArray(value)) return Array.from(value, wire);
   return Object.fromEntries(Object.keys(value).map((k) => [k, wire((value as Filter)[k])]));
 }
 
@@ -163,6 +165,7 @@ describe('MongoDB store without a server: queries as the driver receives them', 
         orgId: 'o',
         productId: 'p',
         active: true,
+        'reserving.userId': { $ne: 'u' },
         $or: [{ seats: null }, { $expr: { $lt: ['$used', '$seats'] } }],
       });
 
@@ -231,7 +234,11 @@ describe('MongoDB store without a server: queries as the driver receives them', 
       assert.equal(inserted.email, 'late@school.example');
     });
 
-    it('assignLicense that loses to the same user gives its seat back and returns the existing license', async () => {
+    const seatUpdates = (db: StubDb): unknown[] =>
+      db.calls.filter((c) => c.collection === 'entitlements' && c.op === 'updateOne').map((c) => wire(c.args[1]));
+    const reservation = { userId: 'u', at: NOW };
+
+    it('assignLicense that loses to a license inserted meanwhile gives its seat back and returns that license', async () => {
       const { db, store } = stubStore();
       const winner: LicenseDoc = {
         _id: 'their-license',
@@ -252,8 +259,10 @@ describe('MongoDB store without a server: queries as the driver receives them', 
       const result = await store.assignLicense({ userId: 'u', orgId: 'o', directoryId: 'd', productId: 'p', source: 'jit' });
       assert.ok(result.outcome === 'exists');
       assert.equal(result.license.id, 'their-license');
-      const seatUpdates = db.calls.filter((c) => c.collection === 'entitlements' && c.op === 'updateOne').map((c) => c.args[1]);
-      assert.deepEqual(seatUpdates, [{ $inc: { used: 1 } }, { $inc: { used: -1 } }]);
+      assert.deepEqual(seatUpdates(db), [
+        { $inc: { used: 1 }, $push: { reserving: reservation } },
+        { $pull: { reserving: reservation }, $inc: { used: -1 } },
+      ]);
     });
 
     it('a license insert that fails for another reason still gives the seat back', async () => {
@@ -266,8 +275,72 @@ describe('MongoDB store without a server: queries as the driver receives them', 
         store.assignLicense({ userId: 'u', orgId: 'o', directoryId: 'd', productId: 'p', source: 'jit' }),
         StoreUnavailableError,
       );
-      const seatUpdates = db.calls.filter((c) => c.collection === 'entitlements' && c.op === 'updateOne').map((c) => c.args[1]);
-      assert.deepEqual(seatUpdates, [{ $inc: { used: 1 } }, { $inc: { used: -1 } }]);
+      assert.deepEqual(seatUpdates(db), [
+        { $inc: { used: 1 }, $push: { reserving: reservation } },
+        { $pull: { reserving: reservation }, $inc: { used: -1 } },
+      ]);
+    });
+
+    it('a second launch of the same person waits for the first one\'s seat instead of reporting no_seats', async () => {
+      const { db, store } = stubStore();
+      const theirs: LicenseDoc = {
+        _id: 'first-launch-license',
+        seq: new mongoose.Types.ObjectId(),
+        userId: 'u',
+        orgId: 'o',
+        directoryId: 'd',
+        productId: 'p',
+        source: 'jit',
+        createdAt: NOW,
+      };
+      // The first launch holds the last seat for this user; its license appears on our second look.
+      let looks = 0;
+      db.on('licenses', 'findOne', () => (looks++ === 0 ? null : theirs));
+      db.on('entitlements', 'findOne', () => ({
+        _id: 'e',
+        orgId: 'o',
+        productId: 'p',
+        seats: 1,
+        used: 1,
+        reserving: [{ userId: 'u', at: NOW }],
+        active: true,
+        createdAt: NOW,
+        updatedAt: NOW,
+      }));
+      const result = await store.assignLicense({ userId: 'u', orgId: 'o', directoryId: 'd', productId: 'p', source: 'jit' });
+      assert.ok(result.outcome === 'exists');
+      assert.equal(result.license.id, 'first-launch-license');
+      assert.equal(db.calls.filter((c) => c.op === 'insertOne').length, 0);
+    });
+
+    it('reclaims a seat whose launch died holding it, once the reservation is a minute old', async () => {
+      const { db, store } = stubStore();
+      const abandoned = { userId: 'someone-else', at: new Date(NOW.getTime() - 61_000) };
+      let reserveAttempts = 0;
+      db.on('entitlements', 'updateOne', (filter) => {
+        const f = wire(filter) as Filter;
+        if ('$or' in f) return { ...NOTHING_UPDATED, matchedCount: reserveAttempts++ === 0 ? 0 : 1 };
+        return { ...NOTHING_UPDATED, matchedCount: 1 };
+      });
+      db.on('entitlements', 'findOne', () => ({
+        _id: 'e',
+        orgId: 'o',
+        productId: 'p',
+        seats: 1,
+        used: 1,
+        reserving: [abandoned],
+        active: true,
+        createdAt: NOW,
+        updatedAt: NOW,
+      }));
+      const result = await store.assignLicense({ userId: 'u', orgId: 'o', directoryId: 'd', productId: 'p', source: 'jit' });
+      assert.equal(result.outcome, 'assigned');
+      assert.deepEqual(seatUpdates(db), [
+        { $inc: { used: 1 }, $push: { reserving: reservation } },
+        { $pull: { reserving: abandoned }, $inc: { used: -1 } },
+        { $inc: { used: 1 }, $push: { reserving: reservation } },
+        { $pull: { reserving: reservation } },
+      ]);
     });
   });
 
