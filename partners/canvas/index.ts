@@ -101,7 +101,9 @@ export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
 
       const router = express.Router();
       router.use(express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 100 }));
-      router.all('/login', loginHandler(rt));
+      const login = loginHandler(rt);
+      router.get('/login', login);
+      router.post('/login', login);
       router.post('/launch', launchHandler(rt));
       router.post('/launch/continue', continueHandler(rt));
       router.get('/keys', (req, res, next) => runtime.serveKeys(req, res, next));

@@ -68,14 +68,14 @@ export function forkChild(runtime: Runtime, rel: string, extraExecArgv: string[]
   );
 }
 
-/** A plain child (LaunchGate itself), stdout piped so the caller can wait for its start line. */
-export function spawnChild(runtime: Runtime, rel: string, env: Record<string, string>, extraExecArgv: string[] = []): ChildProcess {
+/** A plain child (LaunchGate itself) writing stdout and stderr straight into `logFd`. */
+export function spawnChild(runtime: Runtime, rel: string, env: Record<string, string>, extraExecArgv: string[], logFd: number): ChildProcess {
   const { file, execArgv } = entryPoint(runtime, rel);
   return track(
     spawn(process.execPath, [...execArgv, ...extraExecArgv, file], {
       cwd: REPO_ROOT,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', logFd, logFd],
     }),
   );
 }

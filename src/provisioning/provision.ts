@@ -109,13 +109,18 @@ async function attemptProvision(deps: ProvisionDeps, identity: LaunchIdentity, p
   let decision: 'allowed' | 'refused' = plan.outcome;
   let reason: AllowedReason | RefusalReason = plan.reason;
   let license: License | null = facts.license;
+  let userCreatedHere = false;
   const detail: Record<string, unknown> = { tenant: describeTenant(identity.tenant), matchedBy, roles: identity.roles };
 
   if (connection !== null && directory !== null) {
     const externalIdentity = { connectionId: connection.id, partner: identity.partner, subject: identity.subject };
 
     if (plan.createUser) {
-      user = await createJitUser(store, identity, facts, connection, directory, now, detail);
+      const created = await createJitUser(store, identity, facts, connection, directory, now, detail);
+      user = created.user;
+      userCreatedHere = created.created;
+      // Another launch of the same person created them first: this launch licenses a known user.
+      if (!created.created) reason = 'license_assigned';
       if (user.status === 'blocked') {
         decision = 'refused';
         reason = 'user_blocked';
@@ -141,8 +146,10 @@ async function attemptProvision(deps: ProvisionDeps, identity: LaunchIdentity, p
           license = result.license;
           break;
         case 'exists':
+          // Another launch of the same person licensed them first. If this launch created the
+          // user, that is still what it did; otherwise the user simply already had a license.
           license = result.license;
-          reason = 'existing_license';
+          if (!userCreatedHere) reason = 'existing_license';
           break;
         case 'no_seats':
         case 'no_entitlement':
@@ -186,23 +193,23 @@ async function createJitUser(
   directory: Directory,
   now: Date,
   detail: Record<string, unknown>,
-): Promise<User> {
+): Promise<{ user: User; created: boolean }> {
   const externalIdentity = { connectionId: connection.id, partner: identity.partner, subject: identity.subject };
   const base = { orgId: directory.orgId, directoryId: directory.id, createdBy: 'jit' as const, lastLaunchAt: now, ...profileOf(identity) };
   const first = await store.createUser({ ...base, email: facts.email }, externalIdentity);
-  if (first.created) return first.user;
+  if (first.created) return { user: first.user, created: true };
 
   const owner = await store.findUserByExternalIdentity(connection.id, identity.subject);
-  if (owner !== null) return owner;
+  if (owner !== null) return { user: owner, created: false };
   // The email belongs to someone else in this directory.
   if (connection.trustEmail) {
     // They arrived through another connection while this launch was deciding: same person, link.
     const linked = await store.linkExternalIdentity(first.user.id, externalIdentity);
     if (!linked.linked && linked.userId !== first.user.id) throw new LostRace();
     detail.matchedBy = 'email';
-    return (await store.updateUserProfile(first.user.id, profileOf(identity), now)) ?? first.user;
+    return { user: (await store.updateUserProfile(first.user.id, profileOf(identity), now)) ?? first.user, created: false };
   }
   detail.emailKeptApart = true;
   const apart = await store.createUser({ ...base, email: null }, externalIdentity);
-  return apart.user;
+  return { user: apart.user, created: apart.created };
 }

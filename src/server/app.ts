@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { ProductCatalog } from '../provisioning/product';
 import type { Store } from '../store/port';
 import { createAdminApiRouter } from '../admin/api';
+import { createConsoleRouter } from '../admin/console';
 import { createLaunchSink } from './launch-completion';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
@@ -121,6 +122,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     await partner.mount(app, { sink, ephemeral: store.ephemeral, logger: logger.child({ partner: partner.name }), publicUrl: config.publicUrl, localHttp: isLocalHttp(config), now });
   }
 
+  app.use('/admin', createConsoleRouter({ store, products: deps.products, publicUrl: config.publicUrl, localHttp: isLocalHttp(config), now, resolveTxt: deps.resolveTxt, logger }));
+
   app.get('/', (_req, res) => {
     res.type('html').send(
       page({
@@ -128,6 +131,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
         body: html`<h1>LaunchGate is running</h1>
 <p>School portals (Canvas, Clever, ClassLink) launch users here; LaunchGate gives them access just in time.</p>
 <ul>
+<li><a href="/admin">Admin console</a>: sign in to set up portals, domains, just-in-time provisioning and licenses</li>
 <li>Admin API: <span class="code">/api/v1</span> (<a href="/api/v1/openapi.json">OpenAPI document</a>)</li>
 <li>Health: <a href="/healthz">/healthz</a>, readiness: <a href="/readyz">/readyz</a>, metrics: <a href="/metrics">/metrics</a></li>
 </ul>`,

@@ -230,7 +230,11 @@ export interface Store {
   findCanvasConnections(issuer: string, clientId: string): Promise<Connection[]>;
   listConnections(filter: ConnectionFilter): Promise<Connection[]>;
   /** Re-indexes tenant keys when settings change; throws StoreConflictError('tenant_taken'). */
-  updateConnection(id: string, patch: ConnectionPatch): Promise<Connection | null>;
+  /**
+   * With `onlyIf`, the update applies only while the connection still has that status (e.g. two
+   * admins linking one pending registration: one wins); otherwise, and when not found, null.
+   */
+  updateConnection(id: string, patch: ConnectionPatch, onlyIf?: { status: ConnectionStatus }): Promise<Connection | null>;
   deleteConnection(id: string): Promise<boolean>;
 
   // Users and their external identities

@@ -29,7 +29,7 @@ describe('admin API: audit events', () => {
     const other = await api.call('POST', `/directories/${directoryId}/domains`, { body: { name: 'removed.example' }, headers: h });
     await api.call('DELETE', `/domains/${other.body.id}`, { headers: h });
     const connection = await api.call('POST', `/directories/${directoryId}/connections`, { body: { partner: 'clever', districtId: 'aud' }, headers: h });
-    await api.call('PATCH', `/connections/${connection.body.id}`, { body: { trustEmail: true }, headers: h });
+    await api.call('PATCH', `/connections/${connection.body.id}`, { body: { trustEmail: false }, headers: h });
     await api.call('DELETE', `/connections/${connection.body.id}`, { headers: h });
     const license = await api.call('POST', `/directories/${directoryId}/licenses`, { body: { email: 'ann@audited.example', productId: 'studio' }, headers: h });
     const userId: string = license.body.user.id;
@@ -81,7 +81,7 @@ describe('admin API: audit events', () => {
     assert.deepEqual(byReason('directory.updated').detail, { jitEnabled: { from: false, to: true } });
     assert.deepEqual(byReason('domain.verified').detail, { domain: 'audited.example', method: 'operator' });
     assert.deepEqual(byReason('entitlement.set').detail, { seats: { from: 'none', to: 5 } });
-    assert.deepEqual(byReason('connection.updated').detail, { trustEmail: { from: false, to: true } });
+    assert.deepEqual(byReason('connection.updated').detail, { trustEmail: { from: true, to: false } });
     assert.equal(byReason('license.assigned').productId, 'studio');
     assert.equal(byReason('license.assigned').email, 'ann@audited.example');
     assert.equal(byReason('connection.linked').partner, 'clever');

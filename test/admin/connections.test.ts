@@ -34,7 +34,7 @@ describe('admin API: connections', () => {
     assert.equal(res.body.status, 'linked');
     assert.equal(res.body.orgId, orgA.orgId);
     assert.equal(res.body.enabled, true);
-    assert.equal(res.body.trustEmail, false);
+    assert.equal(res.body.trustEmail, true, 'email trust is on unless the admin turns it off');
     assert.deepEqual(res.body.settings, {
       partner: 'canvas',
       issuer: 'https://canvas.instructure.com',

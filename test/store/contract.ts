@@ -505,6 +505,20 @@ const SECTIONS: Section[] = [
         },
       ],
       [
+        'links a pending connection only once when two admins link it at the same time',
+        async ({ store }) => {
+          const { org, dir } = await seedOrg(store);
+          const other = await store.createDirectory({ orgId: org.id, name: 'Other', jitEnabled: false });
+          const p = await store.createConnection({ status: 'pending', orgId: null, directoryId: null, settings: canvas({ deploymentIds: ['9:z'] }), enabled: true, trustEmail: true, label: null });
+          const results = await Promise.all(
+            [dir, other, dir, other].map((d) => store.updateConnection(p.id, { status: 'linked', orgId: org.id, directoryId: d.id }, { status: 'pending' })),
+          );
+          const winners = results.filter((r) => r !== null);
+          assert.equal(winners.length, 1);
+          assert.equal((await store.getConnection(p.id))?.directoryId, winners[0]!.directoryId);
+        },
+      ],
+      [
         'deleting a connection frees its tenant keys',
         async ({ store }) => {
           const { org, dir } = await seedOrg(store);

@@ -15,7 +15,7 @@
 import http from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { applyTamper, canvasClaims, LIS_ROLES, newSigningKey, signToken, type PrivacyLevel, type SigningKey, type SimUser, type TokenTamper } from './tokens';
+import { applyTamper, canvasClaims, newSigningKey, signToken, type PrivacyLevel, type SigningKey, type SimUser, type TokenTamper } from './tokens';
 import { autoPostForm, coursePage, parseForm, storageFramePage } from './pages';
 import { validateRegistrationRequest } from './validation';
 

@@ -177,3 +177,36 @@ describe('ltijs runtime', function () {
     assert.deepEqual(logged, ['Delete idtoken']);
   });
 });
+
+const mongoUri = process.env.MONGODB_URI;
+
+describe(`ltijs on MongoDB (MONGODB_URI)${mongoUri ? '' : ' — pending: MONGODB_URI is not set and no MongoDB server can run on this machine'}`, function () {
+  before(function () {
+    if (!mongoUri) this.skip();
+  });
+
+  it('stores and reads back through ltijs’s own MongoDB backend, behind the safe wrapper', async () => {
+    const runtime = await startLtijs({
+      storage: { kind: 'mongo', uri: mongoUri! },
+      encryptionKey: 'k',
+      publicUrl: new URL('http://127.0.0.1:1'),
+      toolName: 'LaunchGate',
+      description: 'd',
+      iconUrl: 'http://127.0.0.1:1/lti/icon.svg',
+      fetch: () => Promise.reject(new Error('no network in this test')),
+      now: () => new Date(),
+      onError: () => undefined,
+    });
+    try {
+      const db = runtime.provider.Database;
+      const state = `s-${Date.now()}-${Math.random()}`;
+      await db.Insert(false, 'state', { state, query: {} });
+      const rows = await db.Get(false, 'state', { state });
+      assert.ok(rows && rows.length === 1);
+      assert.equal(await db.Delete('state', { state }), true);
+      assert.equal(await db.Get(false, 'state', { state }), false);
+    } finally {
+      await runtime.close();
+    }
+  });
+});

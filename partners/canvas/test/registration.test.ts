@@ -95,7 +95,12 @@ describe('Canvas registration', function () {
     assert.equal(reasonOf(before.final.body), 'connection_not_linked');
     assert.equal(await lastCheck(w.h), 'connection_pending');
 
-    await w.h.store.updateConnection(connection.id, { status: 'linked', orgId: w.tenant.org.id, directoryId: w.tenant.directory.id });
+    const link = await fetch(`${w.h.baseUrl}/api/v1/connections/${connection.id}/link`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.h.operatorToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ directoryId: w.tenant.directory.id }),
+    });
+    assert.equal(link.status, 200, await link.text());
     const after = await w.sim.launch(newBrowser(), w.h.baseUrl, spec());
     assert.equal(after.final.status, 303);
 

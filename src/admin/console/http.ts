@@ -166,7 +166,11 @@ export interface ActionResult {
  * fix (invalid input, conflict, no seats) comes back as an error message on the page the form was
  * on; an id that is not theirs answers 404 like any missing page.
  */
-export function action(rt: ConsoleRuntime, back: (req: Request) => string, run: (req: Request, res: Response, signed: Signed) => Promise<ActionResult>): RequestHandler {
+export function action(
+  rt: ConsoleRuntime,
+  back: (req: Request, signed: Signed) => string | Promise<string>,
+  run: (req: Request, res: Response, signed: Signed) => Promise<ActionResult>,
+): RequestHandler {
   return async (req, res) => {
     const signed = signedOf(res);
     let result: ActionResult;
@@ -174,8 +178,9 @@ export function action(rt: ConsoleRuntime, back: (req: Request) => string, run: 
       result = await run(req, res, signed);
     } catch (error) {
       if (error instanceof AdminError && error.code !== 'not_found' && error.code !== 'internal_error' && error.code !== 'store_unavailable') {
+        const to = await back(req, signed);
         await saveFlash(rt, signed, { kind: 'error', text: error.message });
-        res.redirect(303, back(req));
+        res.redirect(303, to);
         return;
       }
       throw error;

@@ -158,7 +158,7 @@ export async function createConnection(
       directoryId,
       settings,
       enabled: input.enabled ?? true,
-      trustEmail: input.trustEmail ?? false,
+      trustEmail: input.trustEmail ?? true,
       label: label(input.label),
     });
   } catch (error) {
@@ -180,9 +180,12 @@ export async function linkConnection(deps: AdminDeps, actor: Actor, connectionId
   if (connection.status !== 'pending') {
     throw new AdminError('conflict', 'This connection is already linked; unlink it first to move it to another directory.');
   }
-  // Not conditional in the store: two admins linking the same pending connection at once, the later one wins.
-  const linked = await deps.store.updateConnection(connectionId, { status: 'linked', orgId: directory.orgId, directoryId });
-  if (linked === null) throw notFound('connection', connectionId);
+  // Conditional in the store: of two admins linking the same pending connection at once, one wins.
+  const linked = await deps.store.updateConnection(connectionId, { status: 'linked', orgId: directory.orgId, directoryId }, { status: 'pending' });
+  if (linked === null) {
+    if ((await deps.store.getConnection(connectionId)) === null) throw notFound('connection', connectionId);
+    throw new AdminError('conflict', 'This connection was linked by someone else a moment ago.');
+  }
   await recordAdminChange(
     deps,
     actor,

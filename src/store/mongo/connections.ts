@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { tenantKeyString, type TenantKey } from '../../identity/launch-identity';
-import type { Connection, ConnectionSettings } from '../model';
+import type { Connection, ConnectionSettings, ConnectionStatus } from '../model';
 import type { ConnectionFilter, ConnectionPatch, NewConnection } from '../port';
 import { CREATION_ORDER, connectionFilter, stringEquals, text } from './filters';
 import { toConnection } from './mapping';
@@ -83,6 +83,7 @@ export async function updateConnection(
   at: Date,
   id: string,
   patch: ConnectionPatch,
+  onlyIf?: { status: ConnectionStatus },
 ): Promise<Connection | null> {
   const set: Partial<ConnectionDoc> = { updatedAt: at };
   if (patch.status !== undefined) set.status = patch.status;
@@ -97,7 +98,9 @@ export async function updateConnection(
     set.partner = patch.settings.partner;
     set.tenantKeys = tenantKeys(patch.settings);
   }
-  const doc = await m.connections.findOneAndUpdate({ _id: text(id) }, { $set: set }, { new: true }).lean<ConnectionDoc>();
+  // The status condition is part of the filter, so "link if still pending" is one atomic update.
+  const filter = onlyIf ? { _id: text(id), status: text(onlyIf.status) } : { _id: text(id) };
+  const doc = await m.connections.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<ConnectionDoc>();
   return doc && toConnection(doc);
 }
 

@@ -20,6 +20,10 @@ const CONFLICTS: Partial<Record<UniqueIndexName, { code: StoreConflictCode; mess
     code: 'identity_taken',
     message: 'That partner identity is already linked to a user.',
   },
+  [UNIQUE_INDEX.adminEmail]: {
+    code: 'email_taken',
+    message: 'An admin account with that email already exists.',
+  },
 };
 
 /** The fields of each unique index, to recognise it from an error's `keyPattern`. */
@@ -32,6 +36,7 @@ const INDEX_FIELDS: Record<UniqueIndexName, readonly string[]> = {
   [UNIQUE_INDEX.license]: ['userId', 'productId'],
   [UNIQUE_INDEX.tokenHash]: ['tokenHash'],
   [UNIQUE_INDEX.ephemeralKey]: ['namespace', 'key'],
+  [UNIQUE_INDEX.adminEmail]: ['email'],
 };
 
 interface DuplicateKeyShape {

@@ -7,13 +7,13 @@
  * unreachable fails within `serverSelectionTimeoutMS` as StoreUnavailableError instead of queuing.
  *
  * Indexes (schemas.ts), unique ones first:
- *   entitlements  (orgId, productId) unique
+ *   entitlements  (orgId, productId) unique; holds the seat counter `used` and `reserving`
  *   domains       name unique; (orgId, name); (directoryId, name)
  *   connections   tenantKeys unique multikey, partial {tenantKeys: string}; (settings.issuer,
  *                 settings.clientId); orgId; directoryId
  *   users         (directoryId, email) unique, partial {email: string}; identities.key unique
  *                 multikey, partial {identities.key: string}; identities.connectionId;
- *                 (orgId|directoryId, createdAt, seq)
+ *                 (createdAt, seq) and (orgId|directoryId, createdAt, seq)
  *   licenses      (userId, productId) unique; (orgId, productId)
  *   api_tokens    tokenHash unique
  *   ephemeral     (namespace, key) unique; expiresAt TTL (expireAfterSeconds 0, housekeeping only)
@@ -30,15 +30,22 @@
  *                     settings, under a unique multikey index: one insert/update, E11000 is
  *                     tenant_taken, and nothing is written.
  *   claimDomain       one insert under the unique name index (E11000 is domain_taken).
- *   assignLicense     a seat is reserved by one conditional update of the entitlement's `used`
- *                     counter (`seats` null or `used < seats`), then the license is inserted under
- *                     its unique (userId, productId) index; a duplicate gives the seat back and
- *                     returns the existing license. See licenses.ts for the invariant.
+ *   assignLicense     a seat is reserved by one conditional update of the entitlement
+ *                     (`seats` null or `used < seats`, and no reservation of this user yet:
+ *                     `used + 1`, reservation recorded), then the license is inserted under its
+ *                     unique (userId, productId) index, then the reservation is settled by an
+ *                     update conditional on it. A duplicate gives the seat back and returns the
+ *                     existing license; a second launch of the same person waits for the first's
+ *                     reservation instead of being refused. See licenses.ts for the invariant.
  *   revokeLicense     findOneAndDelete hands the license to one caller, who alone releases a seat.
+ *   deleteEntitlement marks it inactive rather than deleting it: licenses outlive it, so `used`
+ *                     must too, or setting it again would hand out seats that are taken.
  *   ephemeral.consume findOneAndDelete (with expiresAt > now): exactly one caller gets the value.
  *   ephemeral.putIfAbsent  insert under the unique (namespace, key); an expired holder is removed
  *                     by a delete conditional on still being expired, then one more insert.
  *   getOrSetSetting   one upsert writing only $setOnInsert: all callers read the first value.
+ *   upserts of a new key (setEntitlement, setSetting, ephemeral.put) retry once on E11000: two
+ *                     upserts can both miss and both insert; the loser's retry matches the winner.
  */
 import mongoose from 'mongoose';
 import { StoreUnavailableError } from '../errors';
@@ -81,8 +88,9 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<MongoS
     await conn.asPromise();
   } catch (err) {
     await conn?.close().catch(() => undefined);
-    // A malformed URI is a configuration mistake, reported as the driver words it.
-    if (err instanceof mongoose.mongo.MongoParseError) throw err;
+    // A malformed URI is a configuration mistake, reported as the driver words it. By name: the
+    // connection-string parser has a MongoParseError class of its own.
+    if (err instanceof Error && err.name === 'MongoParseError') throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw new StoreUnavailableError(`Cannot connect to MongoDB: ${reason}`, { cause: err });
   }

@@ -9,6 +9,7 @@
  */
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { NormalizedRole, Partner } from '../../identity/launch-identity';
+import { ADMIN_EMAIL_INDEX, adminAccountSchema, type AdminAccountDoc } from './admin-accounts';
 import type {
   ApiTokenRole,
   AuditKind,
@@ -199,6 +200,7 @@ export const UNIQUE_INDEX = {
   license: 'license_user_product_unique',
   tokenHash: 'api_token_hash_unique',
   ephemeralKey: 'ephemeral_namespace_key_unique',
+  adminEmail: ADMIN_EMAIL_INDEX,
 } as const;
 
 /**
@@ -423,6 +425,7 @@ export interface Models {
   apiTokens: Model<ApiTokenDoc>;
   settings: Model<SettingDoc>;
   ephemeral: Model<EphemeralDoc>;
+  adminAccounts: Model<AdminAccountDoc>;
 }
 
 /** Models live on the store's own connection, never on the global mongoose (ltijs has its own). */
@@ -439,5 +442,6 @@ export function defineModels(conn: Connection): Models {
     apiTokens: conn.model<ApiTokenDoc>('ApiToken', apiTokenSchema),
     settings: conn.model<SettingDoc>('Setting', settingSchema),
     ephemeral: conn.model<EphemeralDoc>('Ephemeral', ephemeralSchema),
+    adminAccounts: conn.model<AdminAccountDoc>('AdminAccount', adminAccountSchema(OPTIONS)),
   };
 }

@@ -7,10 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { trusted, Types, type Connection as MongooseConnection } from 'mongoose';
 import { StoreUnavailableError } from '../errors';
 import type {
+  AdminAccount,
+  AdminRole,
   ApiToken,
   ApiTokenRole,
   AuditEvent,
   Connection,
+  ConnectionStatus,
   Directory,
   Domain,
   DomainVerifiedBy,
@@ -22,6 +25,8 @@ import type {
   UserStatus,
 } from '../model';
 import type {
+  AdminAccountPatch,
+  AdminAccountStore,
   AssignLicenseInput,
   AssignLicenseResult,
   AuditFilter,
@@ -29,6 +34,7 @@ import type {
   ConnectionPatch,
   CreateUserResult,
   LinkIdentityResult,
+  NewAdminAccount,
   NewApiToken,
   NewAuditEvent,
   NewConnection,
@@ -40,6 +46,7 @@ import type {
   UserFilter,
   UserProfile,
 } from '../port';
+import * as adminAccounts from './admin-accounts';
 import * as connections from './connections';
 import { MongoEphemeralStore } from './ephemeral';
 import { isDuplicateKey, translateErrorsOf } from './errors';
@@ -69,7 +76,7 @@ import type {
 import * as settings from './settings';
 import * as users from './users';
 
-export class MongoStore implements Store {
+export class MongoStore implements Store, AdminAccountStore {
   readonly kind = 'mongo' as const;
   readonly ephemeral: MongoEphemeralStore;
 
@@ -106,7 +113,8 @@ export class MongoStore implements Store {
   async ping(): Promise<void> {
     const db = this.conn.db;
     if (!db) throw new StoreUnavailableError('MongoDB is not connected.');
-    await db.admin().ping();
+    // On the store's own database: needs no privileges beyond those the store already has.
+    await db.command({ ping: 1 });
   }
 
   // Organizations and entitlements
@@ -268,8 +276,8 @@ export class MongoStore implements Store {
     return connections.listConnections(this.m, filter);
   }
 
-  async updateConnection(id: string, patch: ConnectionPatch): Promise<Connection | null> {
-    return connections.updateConnection(this.m, this.now(), id, patch);
+  async updateConnection(id: string, patch: ConnectionPatch, onlyIf?: { status: ConnectionStatus }): Promise<Connection | null> {
+    return connections.updateConnection(this.m, this.now(), id, patch, onlyIf);
   }
 
   async deleteConnection(id: string): Promise<boolean> {
@@ -429,6 +437,28 @@ export class MongoStore implements Store {
 
   async touchApiToken(id: string, at: Date): Promise<void> {
     await this.m.apiTokens.updateOne({ _id: text(id) }, { $set: { lastUsedAt: validDate(at, 'at') } });
+  }
+
+  // Admin accounts
+
+  async createAdminAccount(input: NewAdminAccount): Promise<AdminAccount> {
+    return adminAccounts.createAdminAccount(this.m.adminAccounts, this.now(), input);
+  }
+
+  async getAdminAccount(id: string): Promise<AdminAccount | null> {
+    return adminAccounts.getAdminAccount(this.m.adminAccounts, id);
+  }
+
+  async findAdminAccountByEmail(email: string): Promise<AdminAccount | null> {
+    return adminAccounts.findAdminAccountByEmail(this.m.adminAccounts, email);
+  }
+
+  async listAdminAccounts(filter: { orgId?: string | null; role?: AdminRole }): Promise<AdminAccount[]> {
+    return adminAccounts.listAdminAccounts(this.m.adminAccounts, filter);
+  }
+
+  async updateAdminAccount(id: string, patch: AdminAccountPatch): Promise<AdminAccount | null> {
+    return adminAccounts.updateAdminAccount(this.m.adminAccounts, id, patch);
   }
 
   // Settings

@@ -15,6 +15,7 @@ import type {
   ApiTokenRole,
   AuditEvent,
   Connection,
+  ConnectionStatus,
   Directory,
   Domain,
   DomainVerifiedBy,
@@ -306,8 +307,8 @@ export class SqliteStore implements Store, AdminAccountStore {
     );
   }
 
-  async updateConnection(id: string, patch: ConnectionPatch): Promise<Connection | null> {
-    return this.guard(() => this.p.t.updateConnection(id, patch));
+  async updateConnection(id: string, patch: ConnectionPatch, onlyIf?: { status: ConnectionStatus }): Promise<Connection | null> {
+    return this.guard(() => this.p.t.updateConnection(id, patch, onlyIf));
   }
 
   async deleteConnection(id: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { describeTenant, tenantKeyString } from '../../identity/launch-identity';
 import { StoreConflictError } from '../errors';
-import type { Connection, ExternalIdentity, User } from '../model';
+import type { Connection, ConnectionStatus, ExternalIdentity, User } from '../model';
 import type {
   AssignLicenseInput,
   AssignLicenseResult,
@@ -36,7 +36,7 @@ import type { Statements } from './statements';
 
 export interface Transactions {
   createConnection(input: NewConnection): Connection;
-  updateConnection(id: string, patch: ConnectionPatch): Connection | null;
+  updateConnection(id: string, patch: ConnectionPatch, onlyIf?: { status: ConnectionStatus }): Connection | null;
   createUser(input: NewUser, identity?: NewExternalIdentity): CreateUserResult;
   linkIdentity(userId: string, identity: NewExternalIdentity): LinkIdentityResult;
   updateUserProfile(id: string, profile: Partial<UserProfile>, lastLaunchAt?: Date): User | null;
@@ -88,9 +88,10 @@ export function prepareTransactions(db: Database.Database, s: Statements, nowMs:
     return toConnection(inserted);
   });
 
-  const updateConnection = db.transaction((id: string, patch: ConnectionPatch): Connection | null => {
+  const updateConnection = db.transaction((id: string, patch: ConnectionPatch, onlyIf?: { status: ConnectionStatus }): Connection | null => {
     const current = mapOrNull(s.getConnection.get(id), toConnection);
     if (!current) return null;
+    if (onlyIf && current.status !== onlyIf.status) return null;
     const merged = { ...current, ...definedOnly(patch) };
     const row = connectionRow(id, merged, ms(current.createdAt), nowMs());
     claimKeys(id, row);
@@ -162,10 +163,11 @@ export function prepareTransactions(db: Database.Database, s: Statements, nowMs:
   );
 
   const assignLicense = db.transaction((input: AssignLicenseInput): AssignLicenseResult => {
-    const entitlement = s.getEntitlement.get(input.orgId, input.productId);
-    if (!entitlement) return { outcome: 'no_entitlement' };
+    // A license the user already holds stands even if the entitlement was since removed.
     const existing = s.getLicense.get(input.userId, input.productId);
     if (existing) return { outcome: 'exists', license: toLicense(existing) };
+    const entitlement = s.getEntitlement.get(input.orgId, input.productId);
+    if (!entitlement) return { outcome: 'no_entitlement' };
     if (entitlement.seats !== null && (s.countLicenses.get(input.orgId, input.productId) ?? 0) >= entitlement.seats) {
       return { outcome: 'no_seats' };
     }
@@ -188,7 +190,7 @@ export function prepareTransactions(db: Database.Database, s: Statements, nowMs:
 
   return {
     createConnection: (input) => createConnection.immediate(input),
-    updateConnection: (id, patch) => updateConnection.immediate(id, patch),
+    updateConnection: (id, patch, onlyIf) => updateConnection.immediate(id, patch, onlyIf),
     createUser: (input, identity) => createUser.immediate(input, identity),
     linkIdentity: (userId, identity) => linkIdentity.immediate(userId, identity),
     updateUserProfile: (id, profile, lastLaunchAt) => updateUserProfile.immediate(id, profile, lastLaunchAt),

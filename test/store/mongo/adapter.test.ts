@@ -6,11 +6,12 @@
  * contract (test/store/mongo.contract.test.ts), which runs when MONGODB_URI is set.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import mongoose from 'mongoose';
 import { StoreConflictError, StoreUnavailableError } from '../../../src/store/errors';
 import { translateError } from '../../../src/store/mongo/errors';
 import { userFilter } from '../../../src/store/mongo/filters';
-import { MONGOOSE_CONNECTION_OPTIONS } from '../../../src/store/mongo/index';
+import { MONGOOSE_CONNECTION_OPTIONS, openMongoStore } from '../../../src/store/mongo/index';
 import { defineModels, UNIQUE_INDEX, type LicenseDoc, type UserDoc } from '../../../src/store/mongo/schemas';
 import { MongoStore } from '../../../src/store/mongo/store';
 
@@ -78,8 +79,8 @@ class StubDb {
     return c;
   }
 
-  admin(): { ping: Handler } {
-    return { ping: this.collection('$admin').findOne! };
+  command(...args: unknown[]): unknown {
+    return this.collection('$cmd').findOne!(...args);
   }
 }
 
@@ -120,7 +121,7 @@ function userDoc(id: string): UserDoc {
   };
 }
 
-describe('MongoDB store without a server: queries as the driver receives them', () => {
+describe('MongoDB store without a server', () => {
   describe('operator injection', () => {
     const attack = { $gt: '' } as unknown as string;
 
@@ -344,6 +345,22 @@ describe('MongoDB store without a server: queries as the driver receives them', 
     });
   });
 
+  describe('opening', () => {
+    it('reports a malformed MONGODB_URI as the parse error it is', async () => {
+      await assert.rejects(openMongoStore({ uri: 'mongo://nowhere' }), { name: 'MongoParseError' });
+    });
+
+    it('refuses to open when no MongoDB answers, with StoreUnavailableError (after server selection gives up)', async () => {
+      const port = await new Promise<number>((resolve) => {
+        const probe = net.createServer().listen(0, '127.0.0.1', () => {
+          const { port: free } = probe.address() as net.AddressInfo;
+          probe.close(() => resolve(free));
+        });
+      });
+      await assert.rejects(openMongoStore({ uri: `mongodb://127.0.0.1:${port}/launchgate` }), StoreUnavailableError);
+    });
+  });
+
   describe('errors', () => {
     it('reports a lost server as StoreUnavailableError (launches answer 503), from every kind of call', async () => {
       const { db, store } = stubStore();
@@ -352,7 +369,7 @@ describe('MongoDB store without a server: queries as the driver receives them', 
       };
       db.on('users', 'findOne', down);
       db.on('ephemeral', 'findOneAndDelete', down);
-      db.on('$admin', 'findOne', down);
+      db.on('$cmd', 'findOne', down);
       await assert.rejects(store.getUser('u'), StoreUnavailableError);
       await assert.rejects(store.ephemeral.consume('nonce', 'n'), StoreUnavailableError);
       await assert.rejects(store.ping(), StoreUnavailableError);

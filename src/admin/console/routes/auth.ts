@@ -97,14 +97,6 @@ export function authRoutes(rt: ConsoleRuntime, router: Router): void {
     res.redirect(303, next ?? '/admin');
   });
 
-  router.post('/logout', async (req, res) => {
-    // Mounted behind the session and CSRF checks by the caller.
-    const signed = res.locals.consoleSigned as Signed;
-    await rt.sessions.destroy(signed.token);
-    clearCookie(res, names(rt).session, rt.deps.localHttp);
-    res.redirect(303, '/admin/login?signedOut=1');
-  });
-
   router.get('/bootstrap', async (req, res) => {
     if (await hasOperatorAccount(rt)) {
       errorPage(res, 404, 'Already set up', 'The first operator account exists. Sign in, or ask an operator for an account.');
@@ -141,5 +133,15 @@ export function authRoutes(rt: ConsoleRuntime, router: Router): void {
     const started = await startSession(rt, req, res, accountId);
     if (started !== null) await saveFlash(rt, started, { kind: 'success', text: `Welcome. Your operator account ${email.trim().toLowerCase()} is ready.` });
     res.redirect(303, '/admin');
+  });
+}
+
+/** Mounted behind the session and CSRF checks: signing out is a state change like any other. */
+export function signOutRoute(rt: ConsoleRuntime, router: Router): void {
+  router.post('/logout', async (_req, res) => {
+    const signed = res.locals.consoleSigned as Signed;
+    await rt.sessions.destroy(signed.token);
+    clearCookie(res, names(rt).session, rt.deps.localHttp);
+    res.redirect(303, '/admin/login?signedOut=1');
   });
 }

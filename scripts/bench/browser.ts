@@ -1,0 +1,158 @@
+/**
+ * The load generator's browser: a cookie jar per virtual user and one request per call, over
+ * keep-alive connections shared by every browser, so the benchmark measures the servers rather than
+ * TCP set-up. Only http://127.0.0.1 and http://localhost are reachable: anything else is refused
+ * before a socket is opened.
+ */
+import http from 'node:http';
+
+export interface Hop {
+  url: string;
+  status: number;
+  /** Absolute URL of a redirect, or null. */
+  location: string | null;
+  body: string;
+}
+
+export interface RequestInit {
+  method?: 'GET' | 'POST';
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+interface Cookie {
+  name: string;
+  value: string;
+  path: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost']);
+/** Each answer is read whole; nothing a launch returns is near this. */
+const MAX_BODY = 1024 * 1024;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+export class AgentPool {
+  private readonly agents = new Map<string, http.Agent>();
+
+  constructor(private readonly maxSockets: number) {}
+
+  agentFor(origin: string): http.Agent {
+    let agent = this.agents.get(origin);
+    if (agent === undefined) {
+      agent = new http.Agent({ keepAlive: true, maxSockets: this.maxSockets, maxFreeSockets: this.maxSockets, scheduling: 'lifo' });
+      this.agents.set(origin, agent);
+    }
+    return agent;
+  }
+
+  destroy(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+}
+
+export class LoopbackRefused extends Error {
+  override readonly name = 'LoopbackRefused';
+}
+
+export class Browser {
+  /** host:port → cookies. */
+  private readonly jar = new Map<string, Cookie[]>();
+
+  constructor(private readonly pool: AgentPool) {}
+
+  private cookieHeader(url: URL): string {
+    const cookies = this.jar.get(url.host);
+    if (cookies === undefined) return '';
+    return cookies
+      .filter((c) => url.pathname.startsWith(c.path))
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ');
+  }
+
+  private remember(url: URL, setCookie: string[] | undefined): void {
+    if (setCookie === undefined) return;
+    let cookies = this.jar.get(url.host) ?? [];
+    for (const line of setCookie) {
+      const [pair = '', ...attrs] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      let cookiePath = '/';
+      let expired = false;
+      for (const attr of attrs) {
+        const sep = attr.indexOf('=');
+        const key = (sep < 0 ? attr : attr.slice(0, sep)).trim().toLowerCase();
+        const val = sep < 0 ? '' : attr.slice(sep + 1).trim();
+        if (key === 'path' && val !== '') cookiePath = val;
+        else if (key === 'max-age' && Number(val) <= 0) expired = true;
+        else if (key === 'expires' && Date.parse(val) < Date.now()) expired = true;
+      }
+      cookies = cookies.filter((c) => !(c.name === name && c.path === cookiePath));
+      if (!expired) cookies.push({ name, value, path: cookiePath });
+    }
+    this.jar.set(url.host, cookies);
+  }
+
+  /** One request; redirects are not followed. */
+  request(target: string, init: RequestInit = {}): Promise<Hop> {
+    const url = new URL(target);
+    if (url.protocol !== 'http:' || !LOOPBACK.has(url.hostname)) {
+      return Promise.reject(new LoopbackRefused(`the benchmark only talks to loopback, not ${url.origin}`));
+    }
+    const headers: Record<string, string> = { ...init.headers };
+    const cookie = this.cookieHeader(url);
+    if (cookie !== '') headers.cookie = cookie;
+    let payload: string | undefined;
+    if (init.form !== undefined) {
+      payload = new URLSearchParams(init.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers['content-length'] = String(Buffer.byteLength(payload));
+    }
+    return new Promise<Hop>((resolve, reject) => {
+      const req = http.request(
+        url,
+        { method: init.method ?? (payload !== undefined ? 'POST' : 'GET'), headers, agent: this.pool.agentFor(url.origin), timeout: REQUEST_TIMEOUT_MS },
+        (res) => {
+          this.remember(url, res.headers['set-cookie']);
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_BODY) {
+              req.destroy(new Error(`answer from ${url.pathname} is larger than ${MAX_BODY} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          res.on('end', () => {
+            const location = res.headers.location;
+            resolve({
+              url: target,
+              status: res.statusCode ?? 0,
+              location: location !== undefined ? new URL(location, url).toString() : null,
+              body: Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer from ${url.pathname} within ${REQUEST_TIMEOUT_MS} ms`)));
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  /** Follows redirects (GET after any 30x) up to `maxHops`, returning the last answer. */
+  async follow(target: string, init: RequestInit = {}, maxHops = 10): Promise<{ last: Hop; hops: number }> {
+    let hop = await this.request(target, init);
+    let hops = 1;
+    while (hop.location !== null && hop.status >= 300 && hop.status < 400) {
+      if (hops >= maxHops) throw new Error(`more than ${maxHops} redirects from ${target}`);
+      hop = await this.request(hop.location, { headers: init.headers });
+      hops += 1;
+    }
+    return { last: hop, hops };
+  }
+}

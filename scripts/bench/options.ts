@@ -1,0 +1,94 @@
+/** The benchmark's command line: `npm run bench -- --users 2000 --concurrency 32,64 ...`. */
+import type { Runtime } from './children';
+import { BENCH_PARTNERS, type BenchPartner } from './students';
+
+export type Scenario = 'default' | 'seats';
+
+export interface BenchOptions {
+  scenario: Scenario;
+  partners: BenchPartner[];
+  /** First launches (new students) per partner and concurrency level; the repeat phase relaunches them. */
+  users: number;
+  concurrency: number[];
+  /** No launch of a phase starts after this many seconds. */
+  durationS: number;
+  /** Seats of each tenant's entitlement; null for unlimited. */
+  seats: number | null;
+  logLevel: string;
+  baseline: boolean;
+  /** Where `node --cpu-prof` writes LaunchGate's profile; null for no profile. */
+  profileDir: string | null;
+  out: string;
+  runtime: Runtime;
+}
+
+export const HELP = `npm run bench -- [options]
+
+  --scenario default|seats  default: first and repeat launches per partner, and the ltijs baseline;
+                            seats: one burst of new users against fewer seats (10,000 vs 5,000)
+  --partners LIST           comma-separated: canvas,clever,classlink (default all)
+  --users N                 new students per partner and concurrency level (default 1500; seats: 10000)
+  --concurrency LIST        virtual users, comma-separated (default 32,64; seats: 64)
+  --duration S              longest a phase may run, in seconds (default 20; seats: 300)
+  --seats N|unlimited       seats of each tenant's entitlement (default unlimited; seats: 5000)
+  --log-level LEVEL         LaunchGate's LOG_LEVEL (default info, as deployed)
+  --no-baseline             skip stock ltijs
+  --profile DIR             run LaunchGate under node --cpu-prof, profiles into DIR
+  --out FILE                results as JSON (default bench-results.json)
+  --runtime dist|tsx        run the compiled build (default) or the TypeScript sources
+`;
+
+export class OptionError extends Error {
+  override readonly name = 'OptionError';
+}
+
+function positiveInt(name: string, raw: string, max: number): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new OptionError(`${name} must be a whole number from 1 to ${max}, got "${raw}"`);
+  return Number(raw);
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const given = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--no-baseline' || arg === '--help' || arg === '-h') {
+      flags.add(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (!name.startsWith('--') || value === undefined) throw new OptionError(`unexpected argument "${arg}"\n\n${HELP}`);
+    given.set(name.slice(2), value);
+  }
+  if (flags.has('--help') || flags.has('-h')) throw new OptionError(HELP);
+  const known = new Set(['scenario', 'partners', 'users', 'concurrency', 'duration', 'seats', 'log-level', 'profile', 'out', 'runtime']);
+  for (const name of given.keys()) if (!known.has(name)) throw new OptionError(`unknown option --${name}\n\n${HELP}`);
+
+  const scenario = given.get('scenario') ?? 'default';
+  if (scenario !== 'default' && scenario !== 'seats') throw new OptionError(`--scenario must be default or seats, got "${scenario}"`);
+  const seatsScenario = scenario === 'seats';
+
+  const partners = (given.get('partners') ?? BENCH_PARTNERS.join(',')).split(',').map((p) => p.trim());
+  for (const p of partners) if (!(BENCH_PARTNERS as readonly string[]).includes(p)) throw new OptionError(`--partners: unknown partner "${p}"`);
+
+  const concurrency = (given.get('concurrency') ?? (seatsScenario ? '64' : '32,64')).split(',').map((c) => positiveInt('--concurrency', c.trim(), 1024));
+  const seatsRaw = given.get('seats') ?? (seatsScenario ? '5000' : 'unlimited');
+  const runtime = given.get('runtime') ?? 'dist';
+  if (runtime !== 'dist' && runtime !== 'tsx') throw new OptionError(`--runtime must be dist or tsx, got "${runtime}"`);
+
+  return {
+    scenario,
+    partners: [...new Set(partners)] as BenchPartner[],
+    users: positiveInt('--users', given.get('users') ?? (seatsScenario ? '10000' : '1500'), 1_000_000),
+    concurrency,
+    durationS: positiveInt('--duration', given.get('duration') ?? (seatsScenario ? '300' : '20'), 3600),
+    seats: seatsRaw === 'unlimited' ? null : positiveInt('--seats', seatsRaw, 100_000_000),
+    logLevel: given.get('log-level') ?? 'info',
+    baseline: !flags.has('--no-baseline') && !seatsScenario,
+    profileDir: given.get('profile') ?? null,
+    out: given.get('out') ?? 'bench-results.json',
+    runtime,
+  };
+}

@@ -1,0 +1,126 @@
+/** The benchmark's tables, as plain text for a terminal or a README. */
+import type { BenchResults, PhaseResult } from './run';
+import type { TargetRow } from './targets';
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+
+function table(header: string[], rows: string[][], alignLeft = 1): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < alignLeft ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function phaseLabel(p: PhaseResult): string {
+  if (p.system === 'ltijs') return 'bare launch';
+  return p.kind === 'first' ? 'first (JIT)' : 'repeat';
+}
+
+function phaseRows(phases: PhaseResult[]): string[][] {
+  return phases.map((p) => {
+    const cpuMs = p.cost !== null && p.stats.launches > 0 ? (p.cost.cpuSeconds * 1000) / p.stats.launches : Number.NaN;
+    return [
+      p.system === 'ltijs' ? 'ltijs 5.9.9' : p.partner === 'canvas' ? 'Canvas' : p.partner === 'clever' ? 'Clever' : 'ClassLink',
+      phaseLabel(p),
+      String(p.concurrency),
+      String(p.stats.launches),
+      fmt(p.stats.perSecond),
+      fmt(p.stats.p50),
+      fmt(p.stats.p95),
+      fmt(p.stats.p99),
+      String(p.stats.errors),
+      fmt(cpuMs, 2),
+      fmt(p.cost?.peakRssMb ?? Number.NaN),
+    ];
+  });
+}
+
+export function renderReport(results: BenchResults, targets: TargetRow[]): { text: string; correct: boolean } {
+  const out: string[] = [];
+  const m = results.machine;
+  out.push(`LaunchGate benchmark — ${results.options.scenario} scenario, ${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}`);
+  out.push('Load generator, partner simulators and the server share this machine; latencies are whole launches (every redirect).');
+  out.push('');
+  out.push(
+    table(
+      ['server / partner', 'phase', 'users', 'launches', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'CPU ms/launch', 'peak RSS MB'],
+      phaseRows(results.phases),
+      2,
+    ),
+  );
+
+  const ltijs = results.phases.filter((p) => p.system === 'ltijs');
+  if (ltijs.length > 0) {
+    out.push('');
+    out.push('LaunchGate Canvas launches as a ratio to stock ltijs’s bare launch (same Canvas launches, same SQLite plugin):');
+    const rows: string[][] = [];
+    for (const base of ltijs) {
+      for (const kind of ['first', 'repeat'] as const) {
+        const ours = results.phases.find((p) => p.system === 'launchgate' && p.partner === 'canvas' && p.kind === kind && p.concurrency === base.concurrency);
+        if (ours === undefined) continue;
+        rows.push([
+          kind === 'first' ? 'first (JIT)' : 'repeat',
+          String(base.concurrency),
+          `${fmt(ours.stats.perSecond / base.stats.perSecond, 2)}x`,
+          `${fmt(ours.stats.p50 / base.stats.p50, 2)}x`,
+          `${fmt(ours.stats.p99 / base.stats.p99, 2)}x`,
+        ]);
+      }
+    }
+    out.push(table(['LaunchGate phase', 'users', 'throughput', 'p50', 'p99'], rows, 1));
+  }
+
+  out.push('');
+  out.push('Correctness after the burst (admin API counts; audit events matched to launches in the SQLite file, read-only):');
+  out.push(
+    table(
+      ['partner', 'students', 'users', 'seats', 'licenses', 'expected', 'launches', 'launch events', 'unexpected', 'ok'],
+      results.correctness.map((c) => [
+        c.partner,
+        String(c.distinctStudents),
+        String(c.usersCreated),
+        c.seats === null ? 'unlimited' : String(c.seats),
+        String(c.licenses),
+        String(c.expectedLicenses),
+        String(c.launches),
+        String(c.launchEvents),
+        String(c.unexpected),
+        c.ok ? 'yes' : 'NO',
+      ]),
+    ),
+  );
+  const a = results.audit;
+  const auditOk = a.withExactlyOneEvent === a.launches && a.strayEvents === 0;
+  out.push(
+    `Audit: ${a.withExactlyOneEvent} of ${a.launches} launches have exactly one launch event` +
+      (a.withoutEvent > 0 ? `, ${a.withoutEvent} have none` : '') +
+      (a.withSeveralEvents > 0 ? `, ${a.withSeveralEvents} have several` : '') +
+      `; ${a.strayEvents} events without a launch. Store rows: ${a.usersRows} users, ${a.licensesRows} licenses.`,
+  );
+  const reasons = results.correctness.map((c) => `${c.partner}: ${Object.entries(c.byReason).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
+  out.push(`Launch events by reason — ${reasons.join('; ')}`);
+
+  if (results.jwks !== null) {
+    const j = results.jwks;
+    out.push('');
+    out.push(
+      `Platform JWKS fetches (Canvas simulator's counter): LaunchGate ${j.launchGateFetches} for ${j.issuers} issuer(s) over ${j.launchGateLaunches} launches` +
+        (j.ltijsFetches !== null ? `; ltijs ${j.ltijsFetches} over ${j.ltijsLaunches} launches` : ''),
+    );
+  }
+  const lg = results.launchGate;
+  out.push(`LaunchGate process: peak RSS ${fmt(lg.peakRssMb)} MB, ${fmt(lg.cpuSeconds, 1)} CPU seconds, store ${fmt(lg.storeBytes / 2 ** 20, 1)} MB after the run.`);
+  const failures = results.phases.flatMap((p) => p.stats.sampleErrors.map((e) => `${p.partner} ${p.kind} c=${p.concurrency}: ${e}`));
+  if (failures.length > 0) {
+    out.push('');
+    out.push('Unexpected outcomes (first few):');
+    for (const f of failures.slice(0, 10)) out.push(`  ${f}`);
+  }
+  for (const note of results.notes) out.push(`Note: ${note}`);
+
+  out.push('');
+  out.push('Targets:');
+  out.push(table(['target', 'wanted', 'measured', 'met'], targets.map((t) => [t.name, t.target, t.measured, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']), 3));
+
+  const correct = results.correctness.every((c) => c.ok) && auditOk;
+  return { text: out.join('\n'), correct };
+}

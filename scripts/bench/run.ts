@@ -1,0 +1,306 @@
+/**
+ * One benchmark run: start the partner simulators and LaunchGate as separate processes, set up a
+ * tenant per partner through the admin API, burst first launches and then repeat launches at each
+ * concurrency level, run the stock-ltijs baseline on the same Canvas launches, then stop
+ * everything and check what the store holds.
+ */
+import os from 'node:os';
+import { AdminClient, countTenant, createTenant, type Tenant } from './admin';
+import { checkAudit, storeBytes, type AuditCheck } from './audit-check';
+import { AgentPool, Browser } from './browser';
+import { killAllChildren } from './children';
+import type { PartnerDriver } from './driver';
+import { runLoad, summarize, type LaunchOutcome, type PhaseStats } from './load';
+import { startLaunchGate, type LaunchGateProcess } from './launchgate-process';
+import { startOAuthDriver } from './oauth-driver';
+import type { BenchOptions } from './options';
+import { measure, sampleProcess, type PhaseCost } from './resources';
+import { makeStudents, type BenchPartner, type Student } from './students';
+
+export type PhaseKind = 'first' | 'repeat';
+
+export interface PhaseResult {
+  /** `ltijs` for the baseline. */
+  system: 'launchgate' | 'ltijs';
+  partner: BenchPartner;
+  kind: PhaseKind;
+  concurrency: number;
+  stats: PhaseStats;
+  /** The server's CPU and peak RSS during the phase (LaunchGate's, or ltijs's for the baseline). */
+  cost: PhaseCost | null;
+  /** Calls the server made to the partner simulator during the phase. */
+  partnerCalls: Record<string, number>;
+}
+
+export interface CorrectnessRow {
+  partner: BenchPartner | 'all';
+  /** Distinct students whose first launch was made. */
+  distinctStudents: number;
+  usersCreated: number;
+  seats: number | null;
+  licenses: number;
+  expectedLicenses: number;
+  launches: number;
+  launchEvents: number;
+  /** Launch audit events by reason (from the admin API). */
+  byReason: Record<string, number>;
+  /** Launches that ended other than the phase expected. */
+  unexpected: number;
+  ok: boolean;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  options: BenchOptions;
+  phases: PhaseResult[];
+  correctness: CorrectnessRow[];
+  audit: AuditCheck;
+  /** Platform JWKS fetches seen by the Canvas simulator; null when Canvas was not run. */
+  jwks: { launchGateFetches: number; issuers: number; launchGateLaunches: number; ltijsFetches: number | null; ltijsLaunches: number | null } | null;
+  launchGate: { peakRssMb: number; cpuSeconds: number; storeBytes: number };
+  notes: string[];
+}
+
+/** Reports progress on stderr, so stdout carries only the tables. */
+export type Progress = (line: string) => void;
+
+const EXPECTED: Record<PhaseKind, readonly string[]> = {
+  first: ['user_created'],
+  repeat: ['existing_license'],
+};
+
+/** Partners that have a driver in this build of the benchmark. */
+export type DriverFactory = (partner: BenchPartner, options: BenchOptions) => Promise<PartnerDriver>;
+
+export const defaultDriverFactory: DriverFactory = async (partner, options) => {
+  if (partner === 'clever' || partner === 'classlink') return startOAuthDriver(partner, options.runtime);
+  throw new Error(`no benchmark driver for ${partner} yet`);
+};
+
+interface Cohort {
+  partner: BenchPartner;
+  concurrency: number;
+  students: Student[];
+  browsers: Browser[];
+}
+
+function machine(): BenchResults['machine'] {
+  const cpus = os.cpus();
+  return { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+}
+
+async function prepareCohort(cohort: Cohort, driver: PartnerDriver, concurrency: number): Promise<void> {
+  await driver.addStudents(cohort.students);
+  const prep = await runLoad(cohort.students.length, { concurrency, maxDurationMs: 600_000 }, async (i) => {
+    await driver.prepare(cohort.browsers[i]!, cohort.students[i]!);
+    return { outcome: 'ok' };
+  });
+  const failed = prep.records.filter((r) => r.outcome !== 'ok');
+  if (failed.length > 0) throw new Error(`preparing ${driver.partner} students failed: ${failed[0]!.detail ?? failed[0]!.outcome}`);
+}
+
+export async function runBenchmark(options: BenchOptions, progress: Progress = () => undefined, factory: DriverFactory = defaultDriverFactory): Promise<BenchResults> {
+  const startedAt = new Date().toISOString();
+  const notes: string[] = [];
+  const drivers = new Map<BenchPartner, PartnerDriver>();
+  const pool = new AgentPool(Math.max(...options.concurrency) * 2);
+  let lg: LaunchGateProcess | null = null;
+  try {
+    for (const partner of options.partners) {
+      progress(`starting the ${partner} simulator`);
+      drivers.set(partner, await factory(partner, options));
+    }
+    const partnerEnv = Object.assign({}, ...[...drivers.values()].map((d) => d.launchGateEnv())) as Record<string, string>;
+    progress('starting LaunchGate');
+    lg = await startLaunchGate({
+      runtime: options.runtime,
+      partnerEnv,
+      logLevel: options.logLevel,
+      nodeFlags: options.profileDir !== null ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [],
+    });
+    const admin = new AdminClient(lg.baseUrl, lg.adminToken);
+    for (const driver of drivers.values()) await driver.attach(lg.baseUrl);
+
+    // One organization per partner in the default run; in the seats scenario one district holds
+    // every partner's connection, so all launches compete for the same seats.
+    const tenants = new Map<BenchPartner, Tenant>();
+    if (options.scenario === 'seats') {
+      const shared = await createTenant(admin, { name: 'Bench district', domain: 'district.bench.k12.example', seats: options.seats, connections: [...drivers.values()].map((d) => d.connection()) });
+      for (const partner of drivers.keys()) tenants.set(partner, shared);
+    } else {
+      for (const [partner, driver] of drivers) {
+        tenants.set(partner, await createTenant(admin, { name: `Bench ${partner} district`, domain: `${partner}.bench.k12.example`, seats: options.seats, connections: [driver.connection()] }));
+      }
+    }
+
+    const phases: PhaseResult[] = [];
+    const requestIds: string[] = [];
+    let peakRssMb = 0;
+
+    /** Runs one phase; returns the students (indices) whose launch ended as expected. */
+    const runPhase = async (cohort: Cohort, kind: PhaseKind, indices: number[], expected: readonly string[]): Promise<number[]> => {
+      const driver = drivers.get(cohort.partner)!;
+      await driver.resetCounters();
+      const tag = `bench-${cohort.partner}-c${cohort.concurrency}-${kind}`;
+      const { value: load, cost } = await measure(lg!.pid, () =>
+        runLoad(indices.length, { concurrency: cohort.concurrency, maxDurationMs: options.durationS * 1000 }, (j): Promise<LaunchOutcome> => {
+          const i = indices[j]!;
+          const requestId = `${tag}-${i}`;
+          requestIds.push(requestId);
+          return driver.launch(cohort.browsers[i]!, cohort.students[i]!, requestId);
+        }),
+      );
+      const stats = summarize(load, expected);
+      if (cost !== null) peakRssMb = Math.max(peakRssMb, cost.peakRssMb);
+      const result: PhaseResult = { system: 'launchgate', partner: cohort.partner, kind, concurrency: cohort.concurrency, stats, cost, partnerCalls: await driver.counters() };
+      progress(
+        `${cohort.partner} ${kind} c=${cohort.concurrency}: ${stats.launches} launches, ${stats.perSecond.toFixed(0)}/s, ` +
+          `p50 ${stats.p50.toFixed(0)} ms, p99 ${stats.p99.toFixed(0)} ms, ${stats.errors} unexpected` +
+          (stats.sampleErrors.length > 0 ? ` (${stats.sampleErrors[0]})` : ''),
+      );
+      phases.push(result);
+      return load.records.filter((r) => expected.includes(r.outcome)).map((r) => indices[r.index]!);
+    };
+
+    if (options.scenario === 'seats') {
+      // One burst: the students are dealt round-robin to the partners, then launch once each.
+      const concurrency = options.concurrency[0]!;
+      const perPartner = new Map<BenchPartner, number>();
+      [...drivers.keys()].forEach((p, k) => perPartner.set(p, Math.floor(options.users / drivers.size) + (k < options.users % drivers.size ? 1 : 0)));
+      const cohorts: Cohort[] = [];
+      for (const [partner, count] of perPartner) {
+        const students = makeStudents(partner, 1, 0, count, tenants.get(partner)!.domain);
+        const cohort: Cohort = { partner, concurrency, students, browsers: students.map(() => new Browser(pool)) };
+        progress(`preparing ${count} ${partner} students`);
+        await prepareCohort(cohort, drivers.get(partner)!, concurrency);
+        cohorts.push(cohort);
+      }
+      await runMixedBurst(cohorts, drivers, lg, options, requestIds, phases, progress, (cost) => {
+        if (cost !== null) peakRssMb = Math.max(peakRssMb, cost.peakRssMb);
+      });
+    } else {
+      for (const partner of drivers.keys()) {
+        for (const [ci, concurrency] of options.concurrency.entries()) {
+          const students = makeStudents(partner, ci + 1, 0, options.users, tenants.get(partner)!.domain);
+          const cohort: Cohort = { partner, concurrency, students, browsers: students.map(() => new Browser(pool)) };
+          progress(`preparing ${students.length} ${partner} students (c=${concurrency})`);
+          await prepareCohort(cohort, drivers.get(partner)!, concurrency);
+          const admitted = await runPhase(cohort, 'first', students.map((_s, i) => i), EXPECTED.first);
+          // Only students whose first launch let them in come back.
+          await runPhase(cohort, 'repeat', admitted.sort((a, b) => a - b), EXPECTED.repeat);
+        }
+      }
+    }
+
+    // Correctness, through the admin API while LaunchGate still runs.
+    progress('counting users, licenses and audit events');
+    const correctness: CorrectnessRow[] = [];
+    const countedTenants = new Set<string>();
+    for (const [partner, tenant] of tenants) {
+      if (options.scenario === 'seats' && countedTenants.has(tenant.orgId)) continue;
+      countedTenants.add(tenant.orgId);
+      const rowPartner: BenchPartner | 'all' = options.scenario === 'seats' ? 'all' : partner;
+      const partnersHere = options.scenario === 'seats' ? [...drivers.keys()] : [partner];
+      const counts = await countTenant(admin, tenant, ['user_created', 'existing_license', 'license_assigned', 'no_seats']);
+      const mine = phases.filter((p) => p.system === 'launchgate' && partnersHere.includes(p.partner));
+      const distinct = mine.filter((p) => p.kind === 'first').reduce((a, p) => a + p.stats.launches, 0);
+      const launches = mine.reduce((a, p) => a + p.stats.launches, 0);
+      const wrong = mine.reduce((a, p) => a + p.stats.errors, 0);
+      const expectedLicenses = tenant.seats === null ? counts.users : Math.min(counts.users, tenant.seats);
+      correctness.push({
+        partner: rowPartner,
+        distinctStudents: distinct,
+        usersCreated: counts.users,
+        seats: tenant.seats,
+        licenses: counts.licenses,
+        expectedLicenses,
+        launches,
+        launchEvents: counts.launchEvents,
+        byReason: counts.byReason,
+        unexpected: wrong,
+        ok: counts.users === distinct && counts.licenses === expectedLicenses && counts.launchEvents === launches && wrong === 0,
+      });
+    }
+
+    const final = sampleProcess(lg.pid);
+    const cpuSeconds = final?.cpuSeconds ?? Number.NaN;
+    peakRssMb = Math.max(peakRssMb, final?.rssMb ?? 0);
+    const jwks = null;
+
+    progress('stopping LaunchGate');
+    await lg.stop();
+    const audit = checkAudit(lg.sqliteFile, requestIds);
+    const bytes = storeBytes(lg.sqliteFile);
+    if (options.profileDir !== null) notes.push(`LaunchGate CPU profile written to ${options.profileDir}`);
+
+    return {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: machine(),
+      options,
+      phases,
+      correctness,
+      audit,
+      jwks,
+      launchGate: { peakRssMb, cpuSeconds, storeBytes: bytes },
+      notes,
+    };
+  } finally {
+    pool.destroy();
+    for (const driver of drivers.values()) await driver.stop().catch(() => undefined);
+    if (lg !== null) {
+      await lg.stop().catch(() => undefined);
+      lg.cleanup();
+    }
+    killAllChildren();
+  }
+}
+
+/** The seats scenario's burst: every partner's students at once, sharing the virtual users. */
+async function runMixedBurst(
+  cohorts: Cohort[],
+  drivers: Map<BenchPartner, PartnerDriver>,
+  lg: LaunchGateProcess,
+  options: BenchOptions,
+  requestIds: string[],
+  phases: PhaseResult[],
+  progress: Progress,
+  onCost: (cost: PhaseCost | null) => void,
+): Promise<void> {
+  const order: Array<{ cohort: Cohort; i: number }> = [];
+  const longest = Math.max(...cohorts.map((c) => c.students.length));
+  for (let i = 0; i < longest; i++) for (const cohort of cohorts) if (i < cohort.students.length) order.push({ cohort, i });
+  for (const driver of drivers.values()) await driver.resetCounters();
+  const concurrency = options.concurrency[0]!;
+  progress(`burst: ${order.length} new students against ${options.seats ?? 'unlimited'} seats, ${concurrency} at a time`);
+  const outcomesByPartner = new Map<BenchPartner, number[]>();
+  const { value: load, cost } = await measure(lg.pid, () =>
+    runLoad(order.length, { concurrency, maxDurationMs: options.durationS * 1000 }, (j) => {
+      const { cohort, i } = order[j]!;
+      const requestId = `bench-${cohort.partner}-burst-${i}`;
+      requestIds.push(requestId);
+      const list = outcomesByPartner.get(cohort.partner) ?? [];
+      list.push(j);
+      outcomesByPartner.set(cohort.partner, list);
+      return drivers.get(cohort.partner)!.launch(cohort.browsers[i]!, cohort.students[i]!, requestId);
+    }),
+  );
+  onCost(cost);
+  const all = summarize(load, ['user_created', 'no_seats']);
+  progress(`burst: ${all.launches} launches, ${all.perSecond.toFixed(0)}/s, p99 ${all.p99.toFixed(0)} ms, outcomes ${JSON.stringify(all.outcomes)}`);
+  for (const cohort of cohorts) {
+    const mine = new Set(outcomesByPartner.get(cohort.partner) ?? []);
+    const records = load.records.filter((r) => mine.has(r.index));
+    phases.push({
+      system: 'launchgate',
+      partner: cohort.partner,
+      kind: 'first',
+      concurrency,
+      stats: summarize({ records, skipped: 0, elapsedMs: load.elapsedMs }, ['user_created', 'no_seats']),
+      cost,
+      partnerCalls: await drivers.get(cohort.partner)!.counters(),
+    });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The admin console: server-rendered pages over the same admin services as the API and the CLI,
+ * mounted by the server at /admin. Works without JavaScript; every change is a form post that
+ * carries the session's CSRF token.
+ */
+import express, { type RequestHandler, type Router } from 'express';
+import { adminAccountStore, SessionStore, SignIn } from '../accounts';
+import type { AdminAccountStore } from '../../store/port';
+import { createAdminServices } from '../services';
+import type { ConsoleDeps, ConsoleRuntime } from './deps';
+import { checkOrigin, consoleErrorHandler, errorPage, loadSession, requireCsrf, requireSignedIn } from './http';
+import { auditRoutes } from './routes/audit';
+import { authRoutes, signOutRoute } from './routes/auth';
+import { directoryRoutes } from './routes/directory';
+import { overviewRoutes } from './routes/overview';
+import { productRoutes } from './routes/products';
+import { tokenRoutes } from './routes/tokens';
+import { userRoutes } from './routes/users';
+
+export type { ConsoleDeps } from './deps';
+
+const onPost =
+  (handler: RequestHandler): RequestHandler =>
+  (req, res, next) =>
+    req.method === 'GET' || req.method === 'HEAD' ? next() : handler(req, res, next);
+
+/** A store without admin accounts still serves launches and the API; the console says why it is missing. */
+function unavailableConsole(reason: string): Router {
+  const router = express.Router();
+  router.use((_req, res) => errorPage(res, 503, 'The admin console is not available', `${reason} Use the admin API or the CLI meanwhile.`));
+  return router;
+}
+
+export function createConsoleRouter(deps: ConsoleDeps): Router {
+  const now = deps.now ?? (() => new Date());
+  const services = createAdminServices({ store: deps.store, products: deps.products, resolveTxt: deps.resolveTxt, now });
+  let accounts: AdminAccountStore;
+  try {
+    accounts = adminAccountStore(deps.store);
+  } catch (error) {
+    return unavailableConsole(error instanceof Error ? error.message : String(error));
+  }
+  const rt: ConsoleRuntime = {
+    deps,
+    now,
+    services,
+    accountDeps: { admin: services.deps, accounts, scrypt: deps.scrypt },
+    sessions: new SessionStore(deps.store.ephemeral, now, deps.sessionPolicy),
+    signIn: new SignIn({ accounts, ephemeral: deps.store.ephemeral, now, policy: deps.signInPolicy, scrypt: deps.scrypt }),
+    logger: deps.logger,
+  };
+
+  const router = express.Router();
+  router.use((_req, res, next) => {
+    // Pages show personal data and tokens: never cached, never sent as a referrer elsewhere.
+    res.set('Cache-Control', 'no-store');
+    res.set('Referrer-Policy', 'same-origin');
+    next();
+  });
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
+  router.use(loadSession(rt));
+  router.use(onPost(checkOrigin(rt)));
+
+  authRoutes(rt, router);
+
+  router.use(requireSignedIn);
+  router.use(onPost(requireCsrf));
+  signOutRoute(rt, router);
+  overviewRoutes(rt, router);
+  directoryRoutes(rt, router);
+  userRoutes(rt, router);
+  productRoutes(rt, router);
+  auditRoutes(rt, router);
+  tokenRoutes(rt, router);
+
+  router.use((_req, res) => {
+    errorPage(res, 404, 'Not found', 'There is no such page in the console.', res.locals.consoleSigned);
+  });
+  router.use(consoleErrorHandler(rt));
+  return router;
+}

@@ -1,0 +1,89 @@
+/** The audit log: filters, events in words, paging and the CSV export link. */
+import { html } from '../../../server/html';
+import { PARTNERS } from '../../../identity/launch-identity';
+import type { AuditEvent, Directory, Organization } from '../../../store/model';
+import { AUDIT_REASONS } from '../../services';
+import { describeDetail, describeReason } from '../audit-text';
+import { orgPath, userPath } from '../nav';
+import { badge, time } from './components';
+
+export interface AuditFilters {
+  decision: '' | 'allowed' | 'refused' | 'admin';
+  reason: string;
+  partner: string;
+  directoryId: string;
+  since: string;
+  until: string;
+}
+
+export interface AuditView {
+  org: Organization;
+  directories: Directory[];
+  filters: AuditFilters;
+  events: AuditEvent[];
+  total: number;
+  offset: number;
+  limit: number;
+  /** The filters as a query string, for paging and the export. */
+  query: string;
+  /** Actor ids in words, e.g. admin:<id> → an email. */
+  actors: Map<string, string>;
+  problems: string[];
+}
+
+function option(value: string, label: string, selected: string) {
+  return html`<option value="${value}"${value === selected ? html` selected` : ''}>${label}</option>`;
+}
+
+function decisionBadge(e: AuditEvent) {
+  if (e.kind === 'admin') return badge('Admin change', 'neutral');
+  return e.decision === 'allowed' ? badge('Allowed', 'good') : badge('Refused', 'bad');
+}
+
+export function auditBody(v: AuditView) {
+  const base = orgPath(v.org.id, '/audit');
+  const dirName = (id: string | null) => (id === null ? '—' : (v.directories.find((d) => d.id === id)?.name ?? id));
+  const f = v.filters;
+  const sep = v.query ? '&' : '';
+  return html`<h1>Audit log</h1>
+<p>Every launch and every admin change, newest first. Times are UTC.</p>
+<form method="get" action="${base}" aria-labelledby="filters-title">
+<fieldset><legend id="filters-title">Filter</legend>
+<div class="field"><label for="decision">Decision</label><select id="decision" name="decision">
+${option('', 'Any', f.decision)}${option('allowed', 'Allowed launches', f.decision)}${option('refused', 'Refused launches', f.decision)}${option('admin', 'Admin changes', f.decision)}
+</select></div>
+<div class="field"><label for="reason">Reason</label><select id="reason" name="reason">
+${option('', 'Any', f.reason)}${AUDIT_REASONS.map((r) => option(r, `${describeReason(r).label} (${r})`, f.reason))}
+</select></div>
+<div class="field"><label for="partner">Partner</label><select id="partner" name="partner">
+${option('', 'Any', f.partner)}${PARTNERS.map((p) => option(p, p === 'canvas' ? 'Canvas' : p === 'clever' ? 'Clever' : 'ClassLink', f.partner))}
+</select></div>
+<div class="field"><label for="directoryId">Directory</label><select id="directoryId" name="directoryId">
+${option('', 'Any', f.directoryId)}${v.directories.map((d) => option(d.id, d.name, f.directoryId))}
+</select></div>
+<div class="field"><label for="since">From (UTC date)</label><input id="since" name="since" type="date" value="${f.since.slice(0, 10)}"></div>
+<div class="field"><label for="until">To (UTC date, inclusive)</label><input id="until" name="until" type="date" value="${f.until.slice(0, 10)}"></div>
+<p class="actions"><button type="submit">Apply filters</button> <a class="button secondary" href="${base}">Clear filters</a></p>
+</fieldset>
+</form>
+${v.problems.length > 0 ? html`<div class="flash error" role="alert"><p>Some filters were ignored:</p><ul>${v.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
+<p>${v.total} event${v.total === 1 ? '' : 's'}. <a href="${orgPath(v.org.id, '/audit.csv')}${v.query ? `?${v.query}` : ''}" download>Download these events as CSV</a></p>
+${
+  v.events.length === 0
+    ? html`<p>No events match.</p>`
+    : html`<table><caption>Audit events${v.total > v.events.length ? `, ${v.offset + 1} to ${v.offset + v.events.length} of ${v.total}` : ''}</caption>
+<thead><tr><th scope="col">Time</th><th scope="col">Decision</th><th scope="col">What happened</th><th scope="col">Person</th><th scope="col">Partner</th><th scope="col">Directory</th><th scope="col">Product</th><th scope="col">By</th></tr></thead>
+<tbody>${v.events.map((e) => {
+        const d = describeReason(e.reason);
+        const detail = e.kind === 'admin' ? describeDetail(e) : '';
+        return html`<tr><td>${time(e.time)}</td><td>${decisionBadge(e)}</td>
+<td><strong>${d.label}.</strong>${d.explanation ? html` ${d.explanation}` : ''}${detail ? html` <span class="hint">${detail}</span>` : ''} <code>${e.reason}</code></td>
+<td>${e.userId ? html`<a href="${userPath(e.userId)}">${e.email ?? e.subject ?? 'user'}</a>` : (e.email ?? e.subject ?? '—')}</td>
+<td>${e.partner ?? '—'}</td><td>${dirName(e.directoryId)}</td><td>${e.productId ?? '—'}</td><td>${e.actor ? (v.actors.get(e.actor) ?? e.actor) : '—'}</td></tr>`;
+      })}</tbody></table>`
+}
+<nav class="pager" aria-label="Pages of events">
+${v.offset > 0 ? html`<a href="${base}?${v.query}${sep}offset=${Math.max(0, v.offset - v.limit)}">Newer events</a>` : ''}
+${v.offset + v.events.length < v.total ? html`<a href="${base}?${v.query}${sep}offset=${v.offset + v.limit}">Older events</a>` : ''}
+</nav>`;
+}

@@ -1,0 +1,150 @@
+/**
+ * The guided two-step SSO set-up for one directory: per partner, step 1 says what to enter in the
+ * partner's own admin pages, step 2 links the partner's tenant to this directory.
+ */
+import { html, type SafeHtml } from '../../../server/html';
+import type { Connection, Directory } from '../../../store/model';
+import { CANVAS_CLOUD_ENDPOINTS } from '../../services';
+import { dirPath } from '../nav';
+import { csrfField, onOff, postButton, textField, time } from './components';
+
+export interface PartnerUrls {
+  canvasJson: string;
+  canvasRegister: string;
+  cleverRedirect: string;
+  classlinkRedirect: string;
+}
+
+export function partnerUrls(publicUrl: URL): PartnerUrls {
+  const at = (path: string) => new URL(path, publicUrl).toString();
+  return {
+    canvasJson: at('/lti/canvas.json'),
+    canvasRegister: at('/lti/register'),
+    cleverRedirect: at('/auth/clever/callback'),
+    classlinkRedirect: at('/auth/classlink/callback'),
+  };
+}
+
+const PARTNER_NAME = { canvas: 'Canvas', clever: 'Clever', classlink: 'ClassLink' } as const;
+
+export function tenantText(connection: Connection): string {
+  const s = connection.settings;
+  switch (s.partner) {
+    case 'canvas':
+      return `Canvas ${s.issuer}, client ID ${s.clientId}, deployment${s.deploymentIds.length === 1 ? '' : 's'} ${s.deploymentIds.join(', ')}`;
+    case 'clever':
+      return `Clever district ${s.districtId}`;
+    case 'classlink':
+      return `ClassLink tenant ${s.tenantId}`;
+  }
+}
+
+function connectionRow(c: Connection, csrf: string) {
+  const base = `/admin/connections/${encodeURIComponent(c.id)}`;
+  const what = `${PARTNER_NAME[c.partner]} connection`;
+  return html`<tr><th scope="row">${PARTNER_NAME[c.partner]}${c.label ? html`<br><span class="hint">${c.label}</span>` : ''}</th>
+<td>${tenantText(c)}</td>
+<td>${onOff(c.enabled, 'Enabled', 'Disabled')}</td>
+<td>${onOff(c.trustEmail, 'Trusted', 'Not trusted')}</td>
+<td><div class="actions">
+${postButton(`${base}/update`, csrf, c.enabled ? 'Disable' : 'Enable', { className: 'secondary', fields: { enabled: c.enabled ? 'off' : 'on' }, ariaLabel: `${c.enabled ? 'Disable' : 'Enable'} ${what} ${tenantText(c)}` })}
+${postButton(`${base}/update`, csrf, c.trustEmail ? 'Stop trusting email' : 'Trust email', { className: 'secondary', fields: { trustEmail: c.trustEmail ? 'off' : 'on' }, ariaLabel: `${c.trustEmail ? 'Stop trusting' : 'Trust'} email from ${what} ${tenantText(c)}` })}
+${postButton(`${base}/unlink`, csrf, 'Unlink', { className: 'danger', ariaLabel: `Unlink ${what} ${tenantText(c)}` })}
+</div></td></tr>`;
+}
+
+function common(csrf: string, partner: string): SafeHtml {
+  return html`${csrfField(csrf)}<input type="hidden" name="partner" value="${partner}">
+<label class="check" for="${partner}-trust"><input type="checkbox" id="${partner}-trust" name="trustEmail" checked aria-describedby="${partner}-trust-hint"> Trust email addresses from this portal</label>
+<p class="hint" id="${partner}-trust-hint">Match a person who arrives from this portal to an existing user of this directory with the same email, when the email’s domain is verified here.</p>
+<label class="check" for="${partner}-enabled"><input type="checkbox" id="${partner}-enabled" name="enabled" checked> Enabled: allow launches from this portal</label>`;
+}
+
+export interface ConnectionsView {
+  directory: Directory;
+  connections: Connection[];
+  pendingCanvas: Connection[];
+  urls: PartnerUrls;
+  csrf: string;
+}
+
+export function connectionsBody(v: ConnectionsView) {
+  const action = dirPath(v.directory.id, '/connections');
+  return html`<h1>Identity and connections: ${v.directory.name}</h1>
+<p>Each school portal is connected in two steps: first register LaunchGate in the portal, then link the portal’s tenant to this directory here.
+Launches from a tenant that is not linked are refused.</p>
+
+<h2>Connected portals</h2>
+${
+  v.connections.length === 0
+    ? html`<p>No portal is linked to this directory yet.</p>`
+    : html`<table><caption>Portals linked to ${v.directory.name}</caption>
+<thead><tr><th scope="col">Partner</th><th scope="col">Tenant</th><th scope="col">Launches</th><th scope="col">Email matching</th><th scope="col">Actions</th></tr></thead>
+<tbody>${v.connections.map((c) => connectionRow(c, v.csrf))}</tbody></table>`
+}
+
+<h2 id="pending">Canvas registrations waiting to be linked</h2>
+${
+  v.pendingCanvas.length === 0
+    ? html`<p>None. When a Canvas admin registers LaunchGate with dynamic registration, the registration appears here until you link it.</p>`
+    : html`<table><caption>Pending Canvas registrations</caption>
+<thead><tr><th scope="col">Platform</th><th scope="col">Tenant</th><th scope="col">Registered</th><th scope="col">Action</th></tr></thead>
+<tbody>${v.pendingCanvas.map(
+        (c) => html`<tr><th scope="row">${c.label ?? 'Canvas'}</th><td>${tenantText(c)}</td><td>${time(c.createdAt)}</td>
+<td>${postButton(`/admin/connections/${encodeURIComponent(c.id)}/link`, v.csrf, 'Link to this directory', { fields: { directoryId: v.directory.id }, ariaLabel: `Link ${c.label ?? 'Canvas registration'} ${tenantText(c)} to ${v.directory.name}` })}</td></tr>`,
+      )}</tbody></table>`
+}
+
+<section aria-labelledby="canvas">
+<h2 id="canvas">Canvas (LTI 1.3)</h2>
+<div class="step"><h3>Step 1: register LaunchGate in Canvas</h3>
+<p>In Canvas, go to <strong>Admin → Developer Keys</strong>. Either:</p>
+<ul>
+<li><strong>+ LTI Registration</strong> (dynamic registration), and enter <code>${v.urls.canvasRegister}</code>. The registration then appears above, waiting to be linked; or</li>
+<li><strong>+ Developer Key → LTI Key</strong>, method <em>Enter URL</em>, and enter <code>${v.urls.canvasJson}</code>.</li>
+</ul>
+<p>Set the key’s privacy level to <strong>Public</strong> so Canvas shares email addresses, turn the key <strong>On</strong>, and install the app
+(<strong>Settings → Apps → + App → By Client ID</strong>). Note the key’s <strong>Client ID</strong> and the app’s <strong>Deployment ID</strong>.</p></div>
+<div class="step"><h3>Step 2: link the Canvas tenant to this directory</h3>
+<form method="post" action="${action}">
+${textField({ name: 'issuer', id: 'canvas-issuer', label: 'Canvas issuer', value: 'https://canvas.instructure.com', required: true, type: 'url', hint: 'https://canvas.instructure.com for Instructure-hosted Canvas; your Canvas address if self-hosted.' })}
+${textField({ name: 'clientId', id: 'canvas-client', label: 'Client ID (developer key)', required: true })}
+<div class="field"><label for="canvas-deployments">Deployment IDs</label><p class="hint" id="canvas-deployments-hint">One per line.</p>
+<textarea id="canvas-deployments" name="deploymentIds" required aria-describedby="canvas-deployments-hint"></textarea></div>
+<details><summary>Self-hosted Canvas endpoints</summary>
+<p class="hint">Leave empty for Instructure-hosted Canvas.</p>
+${textField({ name: 'authEndpoint', id: 'canvas-auth', label: 'Authorization endpoint', type: 'url', hint: `Default ${CANVAS_CLOUD_ENDPOINTS.authEndpoint}` })}
+${textField({ name: 'tokenEndpoint', id: 'canvas-token', label: 'Token endpoint', type: 'url', hint: `Default ${CANVAS_CLOUD_ENDPOINTS.tokenEndpoint}` })}
+${textField({ name: 'jwksUrl', id: 'canvas-jwks', label: 'JWKS URL', type: 'url', hint: `Default ${CANVAS_CLOUD_ENDPOINTS.jwksUrl}` })}
+</details>
+${common(v.csrf, 'canvas')}
+<p><button type="submit">Link Canvas</button></p>
+</form></div>
+</section>
+
+<section aria-labelledby="clever">
+<h2 id="clever">Clever</h2>
+<div class="step"><h3>Step 1: add LaunchGate’s redirect URI in Clever</h3>
+<p>In the Clever developer dashboard, under your application’s <strong>Settings → Instant Login</strong>, add the redirect URI
+<code>${v.urls.cleverRedirect}</code>. Find the district’s <strong>District ID</strong> on the district’s page in Clever.</p></div>
+<div class="step"><h3>Step 2: link the Clever district to this directory</h3>
+<form method="post" action="${action}">
+${textField({ name: 'districtId', id: 'clever-district', label: 'Clever district ID', required: true })}
+${common(v.csrf, 'clever')}
+<p><button type="submit">Link Clever</button></p>
+</form></div>
+</section>
+
+<section aria-labelledby="classlink">
+<h2 id="classlink">ClassLink</h2>
+<div class="step"><h3>Step 1: add LaunchGate’s redirect URI in ClassLink</h3>
+<p>In ClassLink’s developer portal, add the redirect URI <code>${v.urls.classlinkRedirect}</code> to the application.
+Find the tenant’s <strong>Tenant ID</strong> in ClassLink Management Console.</p></div>
+<div class="step"><h3>Step 2: link the ClassLink tenant to this directory</h3>
+<form method="post" action="${action}">
+${textField({ name: 'tenantId', id: 'classlink-tenant', label: 'ClassLink tenant ID', required: true })}
+${common(v.csrf, 'classlink')}
+<p><button type="submit">Link ClassLink</button></p>
+</form></div>
+</section>`;
+}
