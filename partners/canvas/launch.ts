@@ -31,8 +31,8 @@ interface Continuation {
 }
 
 /** A placement may choose the product with `?product=` on its target_link_uri (a signed claim). */
-function productOf(identityPayload: Record<string, unknown>): string | undefined {
-  const target = stringClaim(identityPayload, LTI.targetLinkUri);
+function productOf(payload: Record<string, unknown>): string | undefined {
+  const target = stringClaim(payload, LTI.targetLinkUri);
   if (!target) return undefined;
   try {
     return new URL(target).searchParams.get('product') ?? undefined;

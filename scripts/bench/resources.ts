@@ -78,3 +78,59 @@ export async function measure<T>(pid: number, work: () => Promise<T>): Promise<{
     },
   };
 }
+
+/** Busy CPU seconds of the whole machine so far (every process), from /proc/stat; NaN off Linux. */
+export function machineBusySeconds(): number {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    const [, ...values] = line.trim().split(/\s+/);
+    const n = values.map(Number);
+    const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = (n[3] ?? 0) + (n[4] ?? 0);
+    return (total - idle) / clockTicks();
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
+ * Who used the machine's CPU during a run: the benchmark's own processes by name, and everything
+ * else (other work on the machine skews the figures, so the report says how much there was).
+ */
+export class CpuLedger {
+  private readonly start = new Map<string, number>();
+  private readonly pids = new Map<string, number>();
+  private readonly finals = new Map<string, number>();
+  private readonly machineStart = machineBusySeconds();
+  private readonly selfStart = process.cpuUsage();
+
+  track(name: string, pid: number | undefined): void {
+    if (pid === undefined) return;
+    const sample = sampleProcess(pid);
+    if (sample === null) return;
+    this.pids.set(name, pid);
+    this.start.set(name, sample.cpuSeconds);
+  }
+
+  /** Call just before stopping a tracked process: its CPU is read while it still exists. */
+  settle(name: string): void {
+    const pid = this.pids.get(name);
+    const sample = pid !== undefined ? sampleProcess(pid) : null;
+    if (sample !== null) this.finals.set(name, sample.cpuSeconds - this.start.get(name)!);
+  }
+
+  /** CPU seconds since tracking began, per process, plus `load generator` (this process) and `other processes`. */
+  read(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, pid] of this.pids) {
+      const sample = sampleProcess(pid);
+      const used = sample !== null ? sample.cpuSeconds - this.start.get(name)! : this.finals.get(name);
+      if (used !== undefined) out[name] = used;
+    }
+    const self = process.cpuUsage(this.selfStart);
+    out['load generator'] = (self.user + self.system) / 1e6;
+    const ours = Object.values(out).reduce((a, b) => a + b, 0);
+    out['other processes'] = Math.max(0, machineBusySeconds() - this.machineStart - ours);
+    return out;
+  }
+}

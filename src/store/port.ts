@@ -184,7 +184,7 @@ export interface EphemeralStore {
   purgeExpired(now: Date): Promise<number>;
 }
 
-export interface Store {
+export interface Store extends AdminAccountStore {
   readonly kind: 'sqlite' | 'mongo';
   readonly ephemeral: EphemeralStore;
 

@@ -1046,6 +1046,78 @@ const SECTIONS: Section[] = [
     ],
   ],
   [
+    'admin accounts',
+    [
+      [
+        'creates an account with a lower-cased email and finds it by email in any case, and by id',
+        async ({ store, clock }) => {
+          const { org } = await seedOrg(store);
+          const account = await store.createAdminAccount({ email: 'Ada@School.Example', passwordHash: 'scrypt$hash', role: 'org_admin', orgId: org.id });
+          assert.equal(account.email, 'ada@school.example');
+          assert.equal(account.role, 'org_admin');
+          assert.equal(account.orgId, org.id);
+          assert.equal(account.disabledAt, null);
+          assert.equal(account.createdAt.getTime(), clock.now().getTime());
+          assert.deepEqual(await store.findAdminAccountByEmail('ADA@school.example'), account);
+          assert.deepEqual(await store.getAdminAccount(account.id), account);
+          assert.equal(await store.findAdminAccountByEmail('nobody@school.example'), null);
+          assert.equal(await store.getAdminAccount(randomUUID()), null);
+        },
+      ],
+      [
+        'refuses a second account with the same email in another case (email_taken)',
+        async ({ store }) => {
+          await store.createAdminAccount({ email: 'op@example.org', passwordHash: 'h1', role: 'operator', orgId: null });
+          await assert.rejects(store.createAdminAccount({ email: 'OP@example.org', passwordHash: 'h2', role: 'operator', orgId: null }), conflict('email_taken'));
+          assert.equal((await store.findAdminAccountByEmail('op@example.org'))?.passwordHash, 'h1');
+        },
+      ],
+      [
+        'of concurrent creations with one email, exactly one succeeds',
+        async ({ store }) => {
+          const results = await Promise.allSettled(
+            Array.from({ length: 10 }, (_, i) => store.createAdminAccount({ email: 'race@example.org', passwordHash: `h${i}`, role: 'operator', orgId: null })),
+          );
+          assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+          for (const r of results) if (r.status === 'rejected') conflict('email_taken')(r.reason);
+          assert.equal((await store.listAdminAccounts({})).length, 1);
+        },
+      ],
+      [
+        'lists accounts by organization (null: operators) and by role, oldest first',
+        async ({ store, clock }) => {
+          const a = await seedOrg(store);
+          const b = await seedOrg(store);
+          const op = await store.createAdminAccount({ email: 'op@example.org', passwordHash: 'h', role: 'operator', orgId: null });
+          clock.advance(1);
+          const aa = await store.createAdminAccount({ email: 'a@example.org', passwordHash: 'h', role: 'org_admin', orgId: a.org.id });
+          clock.advance(1);
+          const ab = await store.createAdminAccount({ email: 'b@example.org', passwordHash: 'h', role: 'org_admin', orgId: b.org.id });
+          assert.deepEqual(ids(await store.listAdminAccounts({})), ids([op, aa, ab]));
+          assert.deepEqual(ids(await store.listAdminAccounts({ orgId: null })), ids([op]));
+          assert.deepEqual(ids(await store.listAdminAccounts({ orgId: a.org.id })), ids([aa]));
+          assert.deepEqual(ids(await store.listAdminAccounts({ role: 'org_admin' })), ids([aa, ab]));
+          assert.deepEqual(ids(await store.listAdminAccounts({ role: 'operator' })), ids([op]));
+        },
+      ],
+      [
+        'changes the password hash and the disabled time, each on its own',
+        async ({ store }) => {
+          const account = await store.createAdminAccount({ email: 'c@example.org', passwordHash: 'old', role: 'operator', orgId: null });
+          const at = new Date('2026-06-01T00:00:00Z');
+          const disabled = await store.updateAdminAccount(account.id, { disabledAt: at });
+          assert.equal(disabled?.disabledAt?.getTime(), at.getTime());
+          assert.equal(disabled?.passwordHash, 'old');
+          const rehashed = await store.updateAdminAccount(account.id, { passwordHash: 'new' });
+          assert.equal(rehashed?.passwordHash, 'new');
+          assert.equal(rehashed?.disabledAt?.getTime(), at.getTime());
+          assert.equal((await store.updateAdminAccount(account.id, { disabledAt: null }))?.disabledAt, null);
+          assert.equal(await store.updateAdminAccount(randomUUID(), { passwordHash: 'x' }), null);
+        },
+      ],
+    ],
+  ],
+  [
     'settings',
     [
       [

@@ -181,7 +181,10 @@ export class CanvasSimulator {
     return key;
   }
 
-  /** The login initiation Canvas would send for this launch (the spec is remembered by its message hint). */
+  /**
+   * The login initiation Canvas would send for this launch. The spec is remembered under its
+   * `lti_message_hint`; a user without `sub` gets one (written back into `spec.user`).
+   */
   loginParams(spec: LaunchSpec): Record<string, string> {
     const hint = `hint-${randomUUID()}`;
     this.launches.set(hint, spec);

@@ -3,4 +3,3 @@ export * from './service';
 export * from './sessions';
 export * from './sign-in';
 export * from './throttle';
-export * from './account-store';

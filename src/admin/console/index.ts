@@ -4,8 +4,7 @@
  * carries the session's CSRF token.
  */
 import express, { type RequestHandler, type Router } from 'express';
-import { adminAccountStore, SessionStore, SignIn } from '../accounts';
-import type { AdminAccountStore } from '../../store/port';
+import { SessionStore, SignIn } from '../accounts';
 import { createAdminServices } from '../services';
 import type { ConsoleDeps, ConsoleRuntime } from './deps';
 import { checkOrigin, consoleErrorHandler, errorPage, loadSession, requireCsrf, requireSignedIn } from './http';
@@ -24,22 +23,10 @@ const onPost =
   (req, res, next) =>
     req.method === 'GET' || req.method === 'HEAD' ? next() : handler(req, res, next);
 
-/** A store without admin accounts still serves launches and the API; the console says why it is missing. */
-function unavailableConsole(reason: string): Router {
-  const router = express.Router();
-  router.use((_req, res) => errorPage(res, 503, 'The admin console is not available', `${reason} Use the admin API or the CLI meanwhile.`));
-  return router;
-}
-
 export function createConsoleRouter(deps: ConsoleDeps): Router {
   const now = deps.now ?? (() => new Date());
   const services = createAdminServices({ store: deps.store, products: deps.products, resolveTxt: deps.resolveTxt, now });
-  let accounts: AdminAccountStore;
-  try {
-    accounts = adminAccountStore(deps.store);
-  } catch (error) {
-    return unavailableConsole(error instanceof Error ? error.message : String(error));
-  }
+  const accounts = deps.store;
   const rt: ConsoleRuntime = {
     deps,
     now,

@@ -6,33 +6,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
-import { tenantKeyString, type TenantKey } from '../../identity/launch-identity';
 import type { Connection, ConnectionSettings, ConnectionStatus } from '../model';
 import type { ConnectionFilter, ConnectionPatch, NewConnection } from '../port';
 import { CREATION_ORDER, connectionFilter, stringEquals, text } from './filters';
 import { toConnection } from './mapping';
 import type { ConnectionDoc, Models } from './schemas';
 import { unlinkConnection } from './users';
-
-/** Every tenant a connection answers for: one per Canvas deployment id, one for Clever or ClassLink. */
-function tenants(settings: ConnectionSettings): TenantKey[] {
-  switch (settings.partner) {
-    case 'canvas':
-      return settings.deploymentIds.map((deploymentId) => ({
-        partner: 'canvas',
-        issuer: settings.issuer,
-        clientId: settings.clientId,
-        deploymentId,
-      }));
-    case 'clever':
-      return [{ partner: 'clever', districtId: settings.districtId }];
-    case 'classlink':
-      return [{ partner: 'classlink', tenantId: settings.tenantId }];
-  }
-}
+import { connectionKeys } from '../tenant-keys';
 
 export function tenantKeys(settings: ConnectionSettings): string[] {
-  return [...new Set(tenants(settings).map(tenantKeyString))];
+  return connectionKeys(settings);
 }
 
 export async function createConnection(m: Models, at: Date, input: NewConnection): Promise<Connection> {

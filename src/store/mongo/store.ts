@@ -26,7 +26,6 @@ import type {
 } from '../model';
 import type {
   AdminAccountPatch,
-  AdminAccountStore,
   AssignLicenseInput,
   AssignLicenseResult,
   AuditFilter,
@@ -76,7 +75,7 @@ import type {
 import * as settings from './settings';
 import * as users from './users';
 
-export class MongoStore implements Store, AdminAccountStore {
+export class MongoStore implements Store {
   readonly kind = 'mongo' as const;
   readonly ephemeral: MongoEphemeralStore;
 

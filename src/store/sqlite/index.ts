@@ -28,7 +28,6 @@ import type {
 } from '../model';
 import type {
   AdminAccountPatch,
-  AdminAccountStore,
   AssignLicenseInput,
   AssignLicenseResult,
   AuditFilter,
@@ -95,7 +94,7 @@ interface Prepared {
   listUsers: (where: Where, paging: Paging) => Page<User>;
 }
 
-export class SqliteStore implements Store, AdminAccountStore {
+export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly now: () => Date;

@@ -1,5 +1,5 @@
 /** Rows as SQLite returns them, and their mapping to the records of ../model. */
-import { tenantKeyString, type NormalizedRole, type Partner, type TenantKey } from '../../identity/launch-identity';
+import type { NormalizedRole, Partner } from '../../identity/launch-identity';
 import type {
   ApiToken,
   ApiTokenRole,
@@ -281,23 +281,4 @@ export function toApiToken(r: ApiTokenRow): ApiToken {
   };
 }
 
-/** Every tenant a connection answers for: one per Canvas deployment id, one for Clever or ClassLink. */
-export function connectionTenants(settings: ConnectionSettings): TenantKey[] {
-  switch (settings.partner) {
-    case 'canvas':
-      return [...new Set(settings.deploymentIds)].map((deploymentId) => ({
-        partner: 'canvas',
-        issuer: settings.issuer,
-        clientId: settings.clientId,
-        deploymentId,
-      }));
-    case 'clever':
-      return [{ partner: 'clever', districtId: settings.districtId }];
-    case 'classlink':
-      return [{ partner: 'classlink', tenantId: settings.tenantId }];
-  }
-}
-
-export function connectionKeys(settings: ConnectionSettings): string[] {
-  return connectionTenants(settings).map(tenantKeyString);
-}
+export { connectionTenants, connectionKeys } from '../tenant-keys';
