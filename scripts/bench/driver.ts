@@ -9,6 +9,8 @@ import type { BenchPartner, Student } from './students';
 
 export interface PartnerDriver {
   readonly partner: BenchPartner;
+  /** The simulator's process id, for the CPU ledger. */
+  readonly pid: number | undefined;
   /** LaunchGate's environment for this partner (client ids, endpoint URLs). */
   launchGateEnv(): Record<string, string>;
   /** Called once LaunchGate's address is known (redirect URIs, tool URLs). */

@@ -32,6 +32,7 @@ export async function startOAuthDriver(kind: OAuthSimKind, runtime: Runtime): Pr
 
   return {
     partner: kind,
+    pid: rpc.child.pid,
     launchGateEnv: () => info.env,
     async attach(url) {
       launchGateUrl = url;

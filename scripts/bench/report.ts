@@ -10,6 +10,8 @@ function table(header: string[], rows: string[][], alignLeft = 1): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+const PARTNER_LABEL: Record<PhaseResult['partner'], string> = { canvas: 'Canvas', clever: 'Clever', classlink: 'ClassLink', all: 'All partners' };
+
 function phaseLabel(p: PhaseResult): string {
   if (p.system === 'ltijs') return 'bare launch';
   return p.kind === 'first' ? 'first (JIT)' : 'repeat';
@@ -19,7 +21,7 @@ function phaseRows(phases: PhaseResult[]): string[][] {
   return phases.map((p) => {
     const cpuMs = p.cost !== null && p.stats.launches > 0 ? (p.cost.cpuSeconds * 1000) / p.stats.launches : Number.NaN;
     return [
-      p.system === 'ltijs' ? 'ltijs 5.9.9' : p.partner === 'canvas' ? 'Canvas' : p.partner === 'clever' ? 'Clever' : 'ClassLink',
+      p.system === 'ltijs' ? 'ltijs 5.9.9 (Canvas)' : PARTNER_LABEL[p.partner],
       phaseLabel(p),
       String(p.concurrency),
       String(p.stats.launches),
@@ -39,6 +41,7 @@ export function renderReport(results: BenchResults, targets: TargetRow[]): { tex
   const m = results.machine;
   out.push(`LaunchGate benchmark — ${results.options.scenario} scenario, ${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}`);
   out.push('Load generator, partner simulators and the server share this machine; latencies are whole launches (every redirect).');
+  out.push(`Load average at start: ${m.loadAverageAtStart.join(' ')}. CPU seconds during the run: ${Object.entries(results.cpuSeconds).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')}.`);
   out.push('');
   out.push(
     table(

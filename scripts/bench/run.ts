@@ -14,7 +14,7 @@ import { runLoad, summarize, type LaunchOutcome, type PhaseStats } from './load'
 import { startLaunchGate, type LaunchGateProcess } from './launchgate-process';
 import { startOAuthDriver } from './oauth-driver';
 import type { BenchOptions } from './options';
-import { measure, sampleProcess, type PhaseCost } from './resources';
+import { CpuLedger, measure, sampleProcess, type PhaseCost } from './resources';
 import { makeStudents, type BenchPartner, type Student } from './students';
 
 export type PhaseKind = 'first' | 'repeat';
@@ -22,7 +22,8 @@ export type PhaseKind = 'first' | 'repeat';
 export interface PhaseResult {
   /** `ltijs` for the baseline. */
   system: 'launchgate' | 'ltijs';
-  partner: BenchPartner;
+  /** `all`: the seats scenario's whole burst, every partner at once. */
+  partner: BenchPartner | 'all';
   kind: PhaseKind;
   concurrency: number;
   stats: PhaseStats;
@@ -52,7 +53,9 @@ export interface CorrectnessRow {
 export interface BenchResults {
   startedAt: string;
   finishedAt: string;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string };
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; loadAverageAtStart: number[] };
+  /** CPU seconds used during the run, by process; `other processes` is work that was not the benchmark's. */
+  cpuSeconds: Record<string, number>;
   options: BenchOptions;
   phases: PhaseResult[];
   correctness: CorrectnessRow[];
@@ -88,7 +91,14 @@ interface Cohort {
 
 function machine(): BenchResults['machine'] {
   const cpus = os.cpus();
-  return { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverageAtStart: os.loadavg().map((n) => Math.round(n * 100) / 100),
+  };
 }
 
 async function prepareCohort(cohort: Cohort, driver: PartnerDriver, concurrency: number): Promise<void> {
@@ -103,6 +113,8 @@ async function prepareCohort(cohort: Cohort, driver: PartnerDriver, concurrency:
 
 export async function runBenchmark(options: BenchOptions, progress: Progress = () => undefined, factory: DriverFactory = defaultDriverFactory): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
+  const machineInfo = machine();
+  const ledger = new CpuLedger();
   const notes: string[] = [];
   const drivers = new Map<BenchPartner, PartnerDriver>();
   const pool = new AgentPool(Math.max(...options.concurrency) * 2);
@@ -110,7 +122,9 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
   try {
     for (const partner of options.partners) {
       progress(`starting the ${partner} simulator`);
-      drivers.set(partner, await factory(partner, options));
+      const driver = await factory(partner, options);
+      drivers.set(partner, driver);
+      ledger.track(`${partner} simulator`, driver.pid);
     }
     const partnerEnv = Object.assign({}, ...[...drivers.values()].map((d) => d.launchGateEnv())) as Record<string, string>;
     progress('starting LaunchGate');
@@ -120,6 +134,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       logLevel: options.logLevel,
       nodeFlags: options.profileDir !== null ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [],
     });
+    ledger.track('LaunchGate', lg.pid);
     const admin = new AdminClient(lg.baseUrl, lg.adminToken);
     for (const driver of drivers.values()) await driver.attach(lg.baseUrl);
 
@@ -204,7 +219,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       const rowPartner: BenchPartner | 'all' = options.scenario === 'seats' ? 'all' : partner;
       const partnersHere = options.scenario === 'seats' ? [...drivers.keys()] : [partner];
       const counts = await countTenant(admin, tenant, ['user_created', 'existing_license', 'license_assigned', 'no_seats']);
-      const mine = phases.filter((p) => p.system === 'launchgate' && partnersHere.includes(p.partner));
+      const mine = phases.filter((p) => p.system === 'launchgate' && p.partner !== 'all' && partnersHere.includes(p.partner));
       const distinct = mine.filter((p) => p.kind === 'first').reduce((a, p) => a + p.stats.launches, 0);
       const launches = mine.reduce((a, p) => a + p.stats.launches, 0);
       const wrong = mine.reduce((a, p) => a + p.stats.errors, 0);
@@ -230,6 +245,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
     const jwks = null;
 
     progress('stopping LaunchGate');
+    ledger.settle('LaunchGate');
     await lg.stop();
     const audit = checkAudit(lg.sqliteFile, requestIds);
     const bytes = storeBytes(lg.sqliteFile);
@@ -238,7 +254,8 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
     return {
       startedAt,
       finishedAt: new Date().toISOString(),
-      machine: machine(),
+      machine: machineInfo,
+      cpuSeconds: ledger.read(),
       options,
       phases,
       correctness,
@@ -290,6 +307,8 @@ async function runMixedBurst(
   onCost(cost);
   const all = summarize(load, ['user_created', 'no_seats']);
   progress(`burst: ${all.launches} launches, ${all.perSecond.toFixed(0)}/s, p99 ${all.p99.toFixed(0)} ms, outcomes ${JSON.stringify(all.outcomes)}`);
+  phases.push({ system: 'launchgate', partner: 'all', kind: 'first', concurrency, stats: all, cost, partnerCalls: {} });
+  // Each partner's share of the same burst: its latencies, and its launches over the whole burst's time.
   for (const cohort of cohorts) {
     const mine = new Set(outcomesByPartner.get(cohort.partner) ?? []);
     const records = load.records.filter((r) => mine.has(r.index));
@@ -299,7 +318,7 @@ async function runMixedBurst(
       kind: 'first',
       concurrency,
       stats: summarize({ records, skipped: 0, elapsedMs: load.elapsedMs }, ['user_created', 'no_seats']),
-      cost,
+      cost: null,
       partnerCalls: await drivers.get(cohort.partner)!.counters(),
     });
   }
