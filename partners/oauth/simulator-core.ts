@@ -69,6 +69,8 @@ export interface SimulatorOptions {
   redirectUris?: string[];
   now?: () => Date;
   host?: string;
+  /** The app's name on its portal tile (the sandbox's portal page); defaults to LaunchGate. */
+  appName?: string;
 }
 
 interface Grant {
@@ -237,6 +239,23 @@ export class OAuthSimulator<U extends { id: string }> {
     return `${this.base}/sim/portal?user=${encodeURIComponent(userId)}`;
   }
 
+  /**
+   * The partner's portal as the signed-in user sees it (the sandbox shows it): the browser is signed
+   * in as the user, and the app's tile is a portal launch (`portalLaunchUrl`).
+   */
+  portalHomeUrl(userId: string): string {
+    return `${this.base}/sim/home?user=${encodeURIComponent(userId)}`;
+  }
+
+  /**
+   * Signs the browser in at the partner as the user, then sends it to `next`: a person already
+   * signed in at the partner who clicks "Log in with …" on the app. `next` must be on the origin of
+   * a registered redirect URI, so this is no open redirect.
+   */
+  signInUrl(userId: string, next: string): string {
+    return `${this.base}/sim/signin?user=${encodeURIComponent(userId)}&next=${encodeURIComponent(next)}`;
+  }
+
   /** Marks a code as exchanged, as if someone else had redeemed it first. */
   burnCode(code: string): void {
     const grant = this.grants.get(code);
@@ -260,6 +279,8 @@ export class OAuthSimulator<U extends { id: string }> {
     if (req.method === 'POST' && path === this.profile.paths.token) return this.token(req, res);
     if (req.method === 'GET' && path === '/sim/portal') return this.portal(res, url.searchParams);
     if (req.method === 'GET' && path === '/sim/login') return this.login(res, url.searchParams);
+    if (req.method === 'GET' && path === '/sim/home') return this.home(res, url.searchParams);
+    if (req.method === 'GET' && path === '/sim/signin') return this.signInThenContinue(res, url.searchParams);
     if (req.method === 'GET') return this.api(req, res, path);
     json(res, 404, { error: 'not_found' });
   }
@@ -348,6 +369,45 @@ export class OAuthSimulator<U extends { id: string }> {
     }
     this.startSession(res, user.id);
     res.writeHead(302, { location: returnTo, 'cache-control': 'no-store' });
+    res.end();
+  }
+
+  /** A portal page with the app's tile; opening it signs the browser in as the user. */
+  private home(res: ServerResponse, params: URLSearchParams): void {
+    const user = this.users.get(params.get('user') ?? '');
+    if (user === undefined) return htmlPage(res, 400, 'Unknown user', '<h1>Unknown user</h1>');
+    this.startSession(res, user.id);
+    const name = escapeHtml(this.profile.name);
+    const app = escapeHtml(this.options.appName ?? 'LaunchGate');
+    htmlPage(
+      res,
+      200,
+      `${this.profile.name} portal`,
+      `<style>body{font-family:system-ui,sans-serif;margin:0;background:#eef2f7;color:#1d2330}header{background:#243b6b;color:#fff;padding:.8rem 1.2rem}` +
+        `main{padding:1.2rem}.tile{display:inline-flex;flex-direction:column;align-items:center;justify-content:center;width:9rem;height:7rem;` +
+        `background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.2);text-decoration:none;color:#1d2330;font-weight:600}` +
+        `.tile:focus{outline:3px solid #f0a500}.icon{font-size:2rem}</style>` +
+        `<header><strong>${name}</strong> portal (simulator) · signed in as ${escapeHtml(this.profile.describeUser(user))}</header>` +
+        `<main><h1>Your apps</h1><a class="tile" data-testid="app-tile" href="/sim/portal?user=${encodeURIComponent(user.id)}">` +
+        `<span class="icon" aria-hidden="true">▶</span>${app}</a>` +
+        `<p>Clicking the tile is a portal launch: ${name} sends the app an authorization code and no state.</p></main>`,
+    );
+  }
+
+  private signInThenContinue(res: ServerResponse, params: URLSearchParams): void {
+    const user = this.users.get(params.get('user') ?? '');
+    let next: URL | null = null;
+    try {
+      next = new URL(params.get('next') ?? '');
+    } catch {
+      next = null;
+    }
+    const allowed = next !== null && this.redirectUris.some((uri) => new URL(uri).origin === next.origin);
+    if (user === undefined || next === null || !allowed) {
+      return htmlPage(res, 400, 'Bad sign-in', '<h1>Unknown user, or a next address that is not a registered app</h1>');
+    }
+    this.startSession(res, user.id);
+    res.writeHead(302, { location: next.toString(), 'cache-control': 'no-store' });
     res.end();
   }
 

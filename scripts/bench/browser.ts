@@ -45,6 +45,16 @@ export class AgentPool {
     return agent;
   }
 
+  /**
+   * Opens `count` keep-alive connections to `origin` before a timed phase. A browser opening a
+   * connection to a busy Node server waits for it to be accepted (Node accepts one connection per
+   * event-loop turn), which would measure connection set-up rather than launches.
+   */
+  async warm(origin: string, count: number): Promise<void> {
+    const browser = new Browser(this);
+    await Promise.all(Array.from({ length: count }, () => browser.request(`${origin}/`).catch(() => undefined)));
+  }
+
   destroy(): void {
     for (const agent of this.agents.values()) agent.destroy();
     this.agents.clear();

@@ -21,6 +21,7 @@ export const REPO_ROOT = ((): string => {
 export type Runtime = 'dist' | 'tsx';
 
 const live = new Set<ChildProcess>();
+const scratch = new Set<string>();
 let hooked = false;
 
 function killAll(signal: NodeJS.Signals = 'SIGKILL'): void {
@@ -30,10 +31,31 @@ function killAll(signal: NodeJS.Signals = 'SIGKILL'): void {
   live.clear();
 }
 
+function removeScratch(): void {
+  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+  scratch.clear();
+}
+
+/** A temporary directory removed when the run ends, however it ends (unless `release`d first). */
+export function scratchDir(dir: string): { release(): void; remove(): void } {
+  hookProcessExit();
+  scratch.add(dir);
+  return {
+    release: () => scratch.delete(dir),
+    remove: () => {
+      scratch.delete(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 function hookProcessExit(): void {
   if (hooked) return;
   hooked = true;
-  process.on('exit', () => killAll());
+  process.on('exit', () => {
+    killAll();
+    removeScratch();
+  });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       killAll();

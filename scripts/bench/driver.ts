@@ -11,6 +11,8 @@ export interface PartnerDriver {
   readonly partner: BenchPartner;
   /** The simulator's process id, for the CPU ledger. */
   readonly pid: number | undefined;
+  /** The simulator's origin, which the browser also visits during a launch. */
+  readonly origin: string;
   /** LaunchGate's environment for this partner (client ids, endpoint URLs). */
   launchGateEnv(): Record<string, string>;
   /** Called once LaunchGate's address is known (redirect URIs, tool URLs). */

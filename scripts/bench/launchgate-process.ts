@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnChild, stopChild, type Runtime } from './children';
+import { scratchDir, spawnChild, stopChild, type Runtime } from './children';
 
 export interface LaunchGateOptions {
   runtime: Runtime;
@@ -32,6 +32,8 @@ export interface LaunchGateProcess {
   stop(): Promise<void>;
   /** Removes the temporary DATA_DIR (after stop). */
   cleanup(): void;
+  /** Keeps the DATA_DIR after the run (for a look at the SQLite file and the log). */
+  keep(): void;
 }
 
 /** A port free right now on 127.0.0.1; PUBLIC_URL must name it before LaunchGate starts. */
@@ -65,6 +67,7 @@ async function waitReady(baseUrl: string, child: ChildProcess, logFile: string, 
 
 export async function startLaunchGate(options: LaunchGateOptions): Promise<LaunchGateProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'launchgate-bench-'));
+  const scratch = scratchDir(dataDir);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const adminToken = randomBytes(24).toString('base64url');
@@ -95,6 +98,7 @@ export async function startLaunchGate(options: LaunchGateOptions): Promise<Launc
     sqliteFile: path.join(dataDir, 'launchgate.sqlite'),
     logFile,
     stop: () => stopChild(child, 10_000),
-    cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    cleanup: () => scratch.remove(),
+    keep: () => scratch.release(),
   };
 }

@@ -13,6 +13,8 @@ export interface LaunchOutcome {
 
 export interface LaunchRecord extends LaunchOutcome {
   index: number;
+  /** When the launch started, in ms from the phase's start. */
+  startMs: number;
   ms: number;
 }
 
@@ -45,7 +47,7 @@ export async function runLoad(count: number, options: LoadOptions, launch: (inde
       } catch (err) {
         result = { outcome: 'error', detail: err instanceof Error ? err.message : String(err) };
       }
-      records.push({ ...result, index, ms: performance.now() - t0 });
+      records.push({ ...result, index, startMs: t0 - started, ms: performance.now() - t0 });
     }
   }
 
@@ -74,6 +76,8 @@ export interface PhaseStats {
   sampleErrors: string[];
   skipped: number;
   elapsedMs: number;
+  /** The five slowest launches: when they started in the phase and how long they took (tails have causes). */
+  slowest: Array<{ startMs: number; ms: number }>;
 }
 
 export function summarize(result: LoadResult, expected: readonly string[]): PhaseStats {
@@ -100,5 +104,9 @@ export function summarize(result: LoadResult, expected: readonly string[]): Phas
     sampleErrors: [...samples],
     skipped: result.skipped,
     elapsedMs: result.elapsedMs,
+    slowest: [...result.records]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+      .map((r) => ({ startMs: Math.round(r.startMs), ms: Math.round(r.ms) })),
   };
 }

@@ -33,6 +33,7 @@ export async function startOAuthDriver(kind: OAuthSimKind, runtime: Runtime): Pr
   return {
     partner: kind,
     pid: rpc.child.pid,
+    origin: info.baseUrl,
     launchGateEnv: () => info.env,
     async attach(url) {
       launchGateUrl = url;

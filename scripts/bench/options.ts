@@ -12,14 +12,20 @@ export interface BenchOptions {
   concurrency: number[];
   /** No launch of a phase starts after this many seconds. */
   durationS: number;
+  /** First launches of extra students per partner before measuring; not in the tables. */
+  warmup: number;
   /** Seats of each tenant's entitlement; null for unlimited. */
   seats: number | null;
   logLevel: string;
   baseline: boolean;
   /** Where `node --cpu-prof` writes LaunchGate's profile; null for no profile. */
   profileDir: string | null;
+  /** Extra flags for LaunchGate's node (e.g. --max-old-space-size=128). */
+  nodeFlags: string[];
   out: string;
   runtime: Runtime;
+  /** Keep LaunchGate's DATA_DIR (SQLite file, log) after the run, and say where it is. */
+  keep: boolean;
 }
 
 export const HELP = `npm run bench -- [options]
@@ -27,13 +33,16 @@ export const HELP = `npm run bench -- [options]
   --scenario default|seats  default: first and repeat launches per partner, and the ltijs baseline;
                             seats: one burst of new users against fewer seats (10,000 vs 5,000)
   --partners LIST           comma-separated: canvas,clever,classlink (default all)
-  --users N                 new students per partner and concurrency level (default 1500; seats: 10000)
+  --users N                 new students per partner and concurrency level (default 500; seats: 10000)
   --concurrency LIST        virtual users, comma-separated (default 32,64; seats: 64)
-  --duration S              longest a phase may run, in seconds (default 20; seats: 300)
+  --duration S              longest a phase may run, in seconds (default 7; seats: 300)
+  --warmup N                unmeasured first launches per partner before the phases (default 100; seats: 0)
   --seats N|unlimited       seats of each tenant's entitlement (default unlimited; seats: 5000)
   --log-level LEVEL         LaunchGate's LOG_LEVEL (default info, as deployed)
   --no-baseline             skip stock ltijs
   --profile DIR             run LaunchGate under node --cpu-prof, profiles into DIR
+  --node-flags "FLAGS"      extra node flags for LaunchGate, e.g. "--max-old-space-size=128"
+  --keep                    keep LaunchGate's data directory (SQLite file, log) after the run
   --out FILE                results as JSON (default bench-results.json)
   --runtime dist|tsx        run the compiled build (default) or the TypeScript sources
 `;
@@ -47,12 +56,16 @@ function positiveInt(name: string, raw: string, max: number): number {
   return Number(raw);
 }
 
+function wholeNumber(name: string, raw: string, max: number): number {
+  return raw === '0' ? 0 : positiveInt(name, raw, max);
+}
+
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const given = new Map<string, string>();
   const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--no-baseline' || arg === '--help' || arg === '-h') {
+    if (arg === '--no-baseline' || arg === '--keep' || arg === '--help' || arg === '-h') {
       flags.add(arg);
       continue;
     }
@@ -63,7 +76,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     given.set(name.slice(2), value);
   }
   if (flags.has('--help') || flags.has('-h')) throw new OptionError(HELP);
-  const known = new Set(['scenario', 'partners', 'users', 'concurrency', 'duration', 'seats', 'log-level', 'profile', 'out', 'runtime']);
+  const known = new Set(['scenario', 'partners', 'users', 'concurrency', 'duration', 'warmup', 'seats', 'log-level', 'profile', 'node-flags', 'out', 'runtime']);
   for (const name of given.keys()) if (!known.has(name)) throw new OptionError(`unknown option --${name}\n\n${HELP}`);
 
   const scenario = given.get('scenario') ?? 'default';
@@ -81,14 +94,17 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   return {
     scenario,
     partners: [...new Set(partners)] as BenchPartner[],
-    users: positiveInt('--users', given.get('users') ?? (seatsScenario ? '10000' : '1500'), 1_000_000),
+    users: positiveInt('--users', given.get('users') ?? (seatsScenario ? '10000' : '500'), 1_000_000),
     concurrency,
-    durationS: positiveInt('--duration', given.get('duration') ?? (seatsScenario ? '300' : '20'), 3600),
+    durationS: positiveInt('--duration', given.get('duration') ?? (seatsScenario ? '300' : '7'), 3600),
+    warmup: wholeNumber('--warmup', given.get('warmup') ?? (seatsScenario ? '0' : '100'), 100_000),
     seats: seatsRaw === 'unlimited' ? null : positiveInt('--seats', seatsRaw, 100_000_000),
     logLevel: given.get('log-level') ?? 'info',
     baseline: !flags.has('--no-baseline') && !seatsScenario,
     profileDir: given.get('profile') ?? null,
+    nodeFlags: (given.get('node-flags') ?? '').split(/\s+/).filter((f) => f !== ''),
     out: given.get('out') ?? 'bench-results.json',
     runtime,
+    keep: flags.has('--keep'),
   };
 }

@@ -8,16 +8,19 @@ import os from 'node:os';
 import { AdminClient, countTenant, createTenant, type Tenant } from './admin';
 import { checkAudit, storeBytes, type AuditCheck } from './audit-check';
 import { AgentPool, Browser } from './browser';
+import { startCanvasDriver, type CanvasDriver } from './canvas-driver';
 import { killAllChildren } from './children';
 import type { PartnerDriver } from './driver';
 import { runLoad, summarize, type LaunchOutcome, type PhaseStats } from './load';
 import { startLaunchGate, type LaunchGateProcess } from './launchgate-process';
+import { LTIJS_OK, ltijsOutcome, startLtijsBaseline, type LtijsBaseline } from './ltijs-baseline';
 import { startOAuthDriver } from './oauth-driver';
 import type { BenchOptions } from './options';
 import { CpuLedger, measure, sampleProcess, type PhaseCost } from './resources';
 import { makeStudents, type BenchPartner, type Student } from './students';
 
-export type PhaseKind = 'first' | 'repeat';
+/** `warmup`: first launches of extra students before measuring (JIT compilation, first key fetch); not in the tables. */
+export type PhaseKind = 'warmup' | 'first' | 'repeat';
 
 export interface PhaseResult {
   /** `ltijs` for the baseline. */
@@ -70,6 +73,7 @@ export interface BenchResults {
 export type Progress = (line: string) => void;
 
 const EXPECTED: Record<PhaseKind, readonly string[]> = {
+  warmup: ['user_created'],
   first: ['user_created'],
   repeat: ['existing_license'],
 };
@@ -77,10 +81,20 @@ const EXPECTED: Record<PhaseKind, readonly string[]> = {
 /** Partners that have a driver in this build of the benchmark. */
 export type DriverFactory = (partner: BenchPartner, options: BenchOptions) => Promise<PartnerDriver>;
 
-export const defaultDriverFactory: DriverFactory = async (partner, options) => {
-  if (partner === 'clever' || partner === 'classlink') return startOAuthDriver(partner, options.runtime);
-  throw new Error(`no benchmark driver for ${partner} yet`);
-};
+export const defaultDriverFactory: DriverFactory = async (partner, options) =>
+  partner === 'canvas' ? startCanvasDriver(options.runtime) : startOAuthDriver(partner, options.runtime);
+
+function isCanvasDriver(driver: PartnerDriver): driver is CanvasDriver {
+  return driver.partner === 'canvas' && 'launchInto' in driver;
+}
+
+/** Which server a phase measures, and how one launch reaches it. */
+interface PhaseTarget {
+  system: PhaseResult['system'];
+  pid: number;
+  origin: string;
+  launch(driver: PartnerDriver, browser: Browser, student: Student, requestId: string): Promise<LaunchOutcome>;
+}
 
 interface Cohort {
   partner: BenchPartner;
@@ -119,6 +133,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
   const drivers = new Map<BenchPartner, PartnerDriver>();
   const pool = new AgentPool(Math.max(...options.concurrency) * 2);
   let lg: LaunchGateProcess | null = null;
+  let ltijs: LtijsBaseline | null = null;
   try {
     for (const partner of options.partners) {
       progress(`starting the ${partner} simulator`);
@@ -132,7 +147,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       runtime: options.runtime,
       partnerEnv,
       logLevel: options.logLevel,
-      nodeFlags: options.profileDir !== null ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [],
+      nodeFlags: [...options.nodeFlags, ...(options.profileDir !== null ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],
     });
     ledger.track('LaunchGate', lg.pid);
     const admin = new AdminClient(lg.baseUrl, lg.adminToken);
@@ -154,24 +169,28 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
     const requestIds: string[] = [];
     let peakRssMb = 0;
 
+    const launchGate: PhaseTarget = { system: 'launchgate', pid: lg.pid, origin: lg.baseUrl, launch: (driver, browser, student, id) => driver.launch(browser, student, id) };
+
     /** Runs one phase; returns the students (indices) whose launch ended as expected. */
-    const runPhase = async (cohort: Cohort, kind: PhaseKind, indices: number[], expected: readonly string[]): Promise<number[]> => {
+    const runPhase = async (cohort: Cohort, kind: PhaseKind, indices: number[], expected: readonly string[], target: PhaseTarget = launchGate): Promise<number[]> => {
       const driver = drivers.get(cohort.partner)!;
       await driver.resetCounters();
-      const tag = `bench-${cohort.partner}-c${cohort.concurrency}-${kind}`;
-      const { value: load, cost } = await measure(lg!.pid, () =>
+      await pool.warm(target.origin, cohort.concurrency);
+      await pool.warm(driver.origin, cohort.concurrency);
+      const tag = `bench-${target.system}-${cohort.partner}-c${cohort.concurrency}-${kind}`;
+      const { value: load, cost } = await measure(target.pid, () =>
         runLoad(indices.length, { concurrency: cohort.concurrency, maxDurationMs: options.durationS * 1000 }, (j): Promise<LaunchOutcome> => {
           const i = indices[j]!;
           const requestId = `${tag}-${i}`;
-          requestIds.push(requestId);
-          return driver.launch(cohort.browsers[i]!, cohort.students[i]!, requestId);
+          if (target.system === 'launchgate') requestIds.push(requestId);
+          return target.launch(driver, cohort.browsers[i]!, cohort.students[i]!, requestId);
         }),
       );
       const stats = summarize(load, expected);
-      if (cost !== null) peakRssMb = Math.max(peakRssMb, cost.peakRssMb);
-      const result: PhaseResult = { system: 'launchgate', partner: cohort.partner, kind, concurrency: cohort.concurrency, stats, cost, partnerCalls: await driver.counters() };
+      if (cost !== null && target.system === 'launchgate') peakRssMb = Math.max(peakRssMb, cost.peakRssMb);
+      const result: PhaseResult = { system: target.system, partner: cohort.partner, kind, concurrency: cohort.concurrency, stats, cost, partnerCalls: await driver.counters() };
       progress(
-        `${cohort.partner} ${kind} c=${cohort.concurrency}: ${stats.launches} launches, ${stats.perSecond.toFixed(0)}/s, ` +
+        `${target.system === 'ltijs' ? 'ltijs ' : ''}${cohort.partner} ${kind} c=${cohort.concurrency}: ${stats.launches} launches, ${stats.perSecond.toFixed(0)}/s, ` +
           `p50 ${stats.p50.toFixed(0)} ms, p99 ${stats.p99.toFixed(0)} ms, ${stats.errors} unexpected` +
           (stats.sampleErrors.length > 0 ? ` (${stats.sampleErrors[0]})` : ''),
       );
@@ -192,21 +211,55 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
         await prepareCohort(cohort, drivers.get(partner)!, concurrency);
         cohorts.push(cohort);
       }
-      await runMixedBurst(cohorts, drivers, lg, options, requestIds, phases, progress, (cost) => {
+      await runMixedBurst(pool, cohorts, drivers, lg, options, requestIds, phases, progress, (cost) => {
         if (cost !== null) peakRssMb = Math.max(peakRssMb, cost.peakRssMb);
       });
     } else {
       for (const partner of drivers.keys()) {
+        let warmup: Cohort | null = null;
+        if (options.warmup > 0) {
+          const students = makeStudents(partner, 0, 0, options.warmup, tenants.get(partner)!.domain);
+          warmup = { partner, concurrency: Math.min(8, options.concurrency[0]!), students, browsers: students.map(() => new Browser(pool)) };
+          await prepareCohort(warmup, drivers.get(partner)!, warmup.concurrency);
+          await runPhase(warmup, 'warmup', students.map((_s, i) => i), EXPECTED.warmup);
+        }
         for (const [ci, concurrency] of options.concurrency.entries()) {
           const students = makeStudents(partner, ci + 1, 0, options.users, tenants.get(partner)!.domain);
           const cohort: Cohort = { partner, concurrency, students, browsers: students.map(() => new Browser(pool)) };
           progress(`preparing ${students.length} ${partner} students (c=${concurrency})`);
           await prepareCohort(cohort, drivers.get(partner)!, concurrency);
-          const admitted = await runPhase(cohort, 'first', students.map((_s, i) => i), EXPECTED.first);
+          const everyone = students.map((_s, i) => i);
+          const admitted = await runPhase(cohort, 'first', everyone, EXPECTED.first);
           // Only students whose first launch let them in come back.
           await runPhase(cohort, 'repeat', admitted.sort((a, b) => a - b), EXPECTED.repeat);
+          const canvas = drivers.get('canvas');
+          if (partner === 'canvas' && options.baseline && canvas !== undefined && isCanvasDriver(canvas)) {
+            if (ltijs === null) {
+              progress('starting the stock ltijs baseline');
+              ltijs = await startLtijsBaseline(options.runtime, canvas.platform);
+              ledger.track('ltijs', ltijs.pid);
+            }
+            const base = ltijs;
+            if (base.pid === undefined) throw new Error('the ltijs process has no pid');
+            const target: PhaseTarget = {
+              system: 'ltijs',
+              pid: base.pid,
+              origin: base.baseUrl,
+              launch: async (_driver, browser, student, id) => ltijsOutcome(await canvas.launchInto(base.baseUrl, browser, student, id)),
+            };
+            if (warmup !== null && ci === 0) {
+              await runPhase({ ...warmup, browsers: warmup.students.map(() => new Browser(pool)) }, 'warmup', warmup.students.map((_s, i) => i), [LTIJS_OK], target);
+            }
+            // The same Canvas launches, from browsers that have never seen ltijs.
+            await runPhase({ ...cohort, browsers: students.map(() => new Browser(pool)) }, 'first', everyone, [LTIJS_OK], target);
+          }
         }
       }
+    }
+    if (ltijs !== null) {
+      ledger.settle('ltijs');
+      await ltijs.stop();
+      ltijs = null;
     }
 
     // Correctness, through the admin API while LaunchGate still runs.
@@ -220,7 +273,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       const partnersHere = options.scenario === 'seats' ? [...drivers.keys()] : [partner];
       const counts = await countTenant(admin, tenant, ['user_created', 'existing_license', 'license_assigned', 'no_seats']);
       const mine = phases.filter((p) => p.system === 'launchgate' && p.partner !== 'all' && partnersHere.includes(p.partner));
-      const distinct = mine.filter((p) => p.kind === 'first').reduce((a, p) => a + p.stats.launches, 0);
+      const distinct = mine.filter((p) => p.kind !== 'repeat').reduce((a, p) => a + p.stats.launches, 0);
       const launches = mine.reduce((a, p) => a + p.stats.launches, 0);
       const wrong = mine.reduce((a, p) => a + p.stats.errors, 0);
       const expectedLicenses = tenant.seats === null ? counts.users : Math.min(counts.users, tenant.seats);
@@ -242,7 +295,20 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
     const final = sampleProcess(lg.pid);
     const cpuSeconds = final?.cpuSeconds ?? Number.NaN;
     peakRssMb = Math.max(peakRssMb, final?.rssMb ?? 0);
-    const jwks = null;
+    const canvasPhases = phases.filter((p) => p.partner === 'canvas');
+    const sum = (list: PhaseResult[], f: (p: PhaseResult) => number) => list.reduce((a, p) => a + f(p), 0);
+    const ours = canvasPhases.filter((p) => p.system === 'launchgate');
+    const theirs = canvasPhases.filter((p) => p.system === 'ltijs');
+    const jwks: BenchResults['jwks'] =
+      ours.length === 0
+        ? null
+        : {
+            launchGateFetches: sum(ours, (p) => p.partnerCalls.jwksFetches ?? 0),
+            issuers: 1,
+            launchGateLaunches: sum(ours, (p) => p.stats.launches),
+            ltijsFetches: theirs.length > 0 ? sum(theirs, (p) => p.partnerCalls.jwksFetches ?? 0) : null,
+            ltijsLaunches: theirs.length > 0 ? sum(theirs, (p) => p.stats.launches) : null,
+          };
 
     progress('stopping LaunchGate');
     ledger.settle('LaunchGate');
@@ -266,10 +332,16 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
     };
   } finally {
     pool.destroy();
+    if (ltijs !== null) await (ltijs as LtijsBaseline).stop().catch(() => undefined);
     for (const driver of drivers.values()) await driver.stop().catch(() => undefined);
     if (lg !== null) {
       await lg.stop().catch(() => undefined);
-      lg.cleanup();
+      if (options.keep) {
+        lg.keep();
+        progress(`LaunchGate's data directory is kept: ${lg.dataDir}`);
+      } else {
+        lg.cleanup();
+      }
     }
     killAllChildren();
   }
@@ -277,6 +349,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
 
 /** The seats scenario's burst: every partner's students at once, sharing the virtual users. */
 async function runMixedBurst(
+  pool: AgentPool,
   cohorts: Cohort[],
   drivers: Map<BenchPartner, PartnerDriver>,
   lg: LaunchGateProcess,
@@ -289,8 +362,12 @@ async function runMixedBurst(
   const order: Array<{ cohort: Cohort; i: number }> = [];
   const longest = Math.max(...cohorts.map((c) => c.students.length));
   for (let i = 0; i < longest; i++) for (const cohort of cohorts) if (i < cohort.students.length) order.push({ cohort, i });
-  for (const driver of drivers.values()) await driver.resetCounters();
   const concurrency = options.concurrency[0]!;
+  for (const driver of drivers.values()) {
+    await driver.resetCounters();
+    await pool.warm(driver.origin, concurrency);
+  }
+  await pool.warm(lg.baseUrl, concurrency);
   progress(`burst: ${order.length} new students against ${options.seats ?? 'unlimited'} seats, ${concurrency} at a time`);
   const outcomesByPartner = new Map<BenchPartner, number[]>();
   const { value: load, cost } = await measure(lg.pid, () =>

@@ -216,6 +216,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
 }
 
+/**
+ * The quick start (`npm start` passes --quick-start) turns the sandbox on unless LAUNCHGATE_SANDBOX
+ * is set (to anything, even empty) or NODE_ENV is production.
+ */
+export function quickStartEnv(env: Env): Env {
+  if (env.LAUNCHGATE_SANDBOX !== undefined || str(env, 'NODE_ENV') === 'production') return env;
+  return { ...env, LAUNCHGATE_SANDBOX: '1' };
+}
+
 /** Cookies may drop `Secure` only for plain-HTTP local development. */
 export function isLocalHttp(config: Pick<Config, 'publicUrl'>): boolean {
   const { protocol, hostname } = config.publicUrl;

@@ -3,7 +3,7 @@
  * build the app with every partner, listen, and shut down cleanly on SIGTERM/SIGINT.
  */
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, quickStartEnv, type Config } from './config';
 import { createLogger } from './logger';
 import { openStore, describeStore } from '../store/open';
 import { productCatalog } from '../provisioning/product';
@@ -11,11 +11,12 @@ import { loadSigningKeys, resolveSecret } from './secrets';
 import { ensureOperatorToken } from './bootstrap';
 import { createApp } from './app';
 import { partnerModules } from './partners';
+import { startSandbox } from '../sandbox';
 
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.argv.includes('--quick-start') ? quickStartEnv(process.env) : process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`launchgate: configuration error: ${err.message}`);
@@ -29,7 +30,11 @@ async function main(): Promise<void> {
   const keys = await loadSigningKeys(store, secret);
   const { printOnce } = await ensureOperatorToken(store, config.adminToken);
   const products = productCatalog(config.products, config.defaultProductId);
-  const built = await createApp({ config, store, logger, products, keys, partners: partnerModules(config, store, secret) });
+  // Sandbox mode: simulated partners and a demo organization; LaunchGate sees only the configuration it yields.
+  const sandbox = config.sandbox ? await startSandbox({ config, store, logger, products }) : null;
+  const appConfig = sandbox?.config ?? config;
+  const partners = [...partnerModules(appConfig, store, secret), ...(sandbox ? [sandbox.module] : [])];
+  const built = await createApp({ config: appConfig, store, logger, products, keys, partners });
 
   const server: Server = built.app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -47,6 +52,7 @@ async function main(): Promise<void> {
     lines.push(`Admin API operator token (shown once, stored hashed): ${printOnce}`);
     lines.push(`  try: curl -H "Authorization: Bearer ${printOnce}" ${config.publicUrl.origin}/api/v1/organizations`);
   }
+  if (sandbox) lines.push(...sandbox.banner());
   console.log(lines.join('\n'));
   logger.info({ port, store: store.kind }, 'started');
 
@@ -60,6 +66,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeIdleConnections();
     await built.close();
+    await sandbox?.close();
     await store.close();
     process.exit(0);
   };

@@ -23,6 +23,8 @@ interface CollectionSpec {
   table: string;
   /** Each entry is one unique index over these top-level fields. */
   unique: string[][];
+  /** Plain (non-unique) indexes, for the lookups ltijs makes on every launch (ltijs's Mongo schema has the same). */
+  indexes?: string[][];
   /** Row lifetime in seconds (ltijs's Mongo TTLs), or null for rows that live until deleted. */
   ttlSeconds: number | null;
 }
@@ -34,8 +36,8 @@ const COLLECTIONS: Record<string, CollectionSpec> = {
   publickey: { table: 'ltijs_publickey', unique: [['kid']], ttlSeconds: null },
   privatekey: { table: 'ltijs_privatekey', unique: [['kid']], ttlSeconds: null },
   accesstoken: { table: 'ltijs_accesstoken', unique: [['platformUrl', 'clientId', 'scopes']], ttlSeconds: 3600 },
-  idtoken: { table: 'ltijs_idtoken', unique: [], ttlSeconds: 24 * 3600 },
-  contexttoken: { table: 'ltijs_contexttoken', unique: [], ttlSeconds: 24 * 3600 },
+  idtoken: { table: 'ltijs_idtoken', unique: [], indexes: [['iss', 'clientId', 'deploymentId', 'user']], ttlSeconds: 24 * 3600 },
+  contexttoken: { table: 'ltijs_contexttoken', unique: [], indexes: [['contextId', 'user']], ttlSeconds: 24 * 3600 },
   nonce: { table: 'ltijs_nonce', unique: [['nonce']], ttlSeconds: 15 * 60 },
   state: { table: 'ltijs_state', unique: [['state']], ttlSeconds: 600 },
 };
@@ -78,6 +80,15 @@ function jsonPath(field: string): string {
   return `$.${field}`;
 }
 
+/**
+ * `json_extract(doc, '$.field')` with the path as SQL text: SQLite uses an expression index only
+ * when the query's expression is the index's, literally (a bound path would scan the table). The
+ * field name is checked against FIELD first, so it can hold no quote.
+ */
+function fieldExpression(field: string): string {
+  return `json_extract(doc, '${jsonPath(field)}')`;
+}
+
 /** ltijs's own encryption (Database.js Encrypt/Decrypt), so documents stay portable. */
 function encrypt(plaintext: string, secret: string): { iv: string; data: string } {
   const key = createHash('sha256').update(secret).digest();
@@ -109,7 +120,7 @@ export class LtijsSqlitePlugin implements LtijsDatabase {
       db.pragma(`busy_timeout = ${this.options.busyTimeoutMs ?? 5000}`);
       if (this.options.file !== ':memory:') db.pragma('journal_mode = WAL');
       db.transaction(() => {
-        for (const { table, unique } of Object.values(COLLECTIONS)) {
+        for (const { table, unique, indexes } of Object.values(COLLECTIONS)) {
           db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             doc TEXT NOT NULL,
@@ -118,8 +129,10 @@ export class LtijsSqlitePlugin implements LtijsDatabase {
           )`);
           db.exec(`CREATE INDEX IF NOT EXISTS ${table}_expires ON ${table}(expires_at) WHERE expires_at IS NOT NULL`);
           unique.forEach((fields, i) => {
-            const columns = fields.map((f) => `json_extract(doc, '${jsonPath(f)}')`).join(', ');
-            db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${table}_u${i} ON ${table}(${columns})`);
+            db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${table}_u${i} ON ${table}(${fields.map(fieldExpression).join(', ')})`);
+          });
+          (indexes ?? []).forEach((fields, i) => {
+            db.exec(`CREATE INDEX IF NOT EXISTS ${table}_i${i} ON ${table}(${fields.map(fieldExpression).join(', ')})`);
           });
         }
       }).immediate();
@@ -250,21 +263,23 @@ export class LtijsSqlitePlugin implements LtijsDatabase {
     return this.open().prepare<unknown[], Row>(text).all(...params, this.now().getTime());
   }
 
-  /** Equality on top-level fields, ANDed; the JSON path is a bound parameter, never SQL text. */
+  /**
+   * Equality on top-level fields, ANDed. Values are bound parameters; the field's JSON path is SQL
+   * text (checked against FIELD) so that the indexes above serve the lookup.
+   */
   private where(query: LtijsQuery): { sql: string; params: unknown[] } {
     const clauses: string[] = ['1 = 1'];
     const params: unknown[] = [];
     for (const [field, value] of Object.entries(query)) {
-      const pathParam = jsonPath(field);
+      const expression = fieldExpression(field);
       if (value === null || value === undefined) {
-        clauses.push('json_extract(doc, ?) IS NULL');
-        params.push(pathParam);
+        clauses.push(`${expression} IS NULL`);
       } else if (typeof value === 'string' || typeof value === 'number') {
-        clauses.push('json_extract(doc, ?) = ?');
-        params.push(pathParam, value);
+        clauses.push(`${expression} = ?`);
+        params.push(value);
       } else if (typeof value === 'boolean') {
-        clauses.push('json_extract(doc, ?) = ?');
-        params.push(pathParam, value ? 1 : 0);
+        clauses.push(`${expression} = ?`);
+        params.push(value ? 1 : 0);
       } else {
         throw new LtijsStorageError('bad_query', `ltijs queried ${field} with a ${typeof value}`);
       }

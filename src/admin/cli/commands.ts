@@ -4,9 +4,8 @@
  * are the same as through the API and the console.
  */
 import { createAdminAccount, findAdminAccount, listAdminAccounts, setAdminAccountDisabled, setAdminPassword } from '../accounts';
-import { type Decision } from '../../store/model';
 import { PARTNERS, type Partner } from '../../identity/launch-identity';
-import type { AuditEvent, Connection } from '../../store/model';
+import type { AuditEvent, Connection, Decision } from '../../store/model';
 import { isLaunchReason, REASON_TEXT } from '../../provisioning/reasons';
 import type { ConnectionInput } from '../services';
 import { AdminError } from '../services/errors';

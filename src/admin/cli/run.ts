@@ -55,7 +55,8 @@ function oneLine(message: string): string {
 export async function runCli(argv: string[], io: CliIo, options: CliOptions = {}): Promise<number> {
   const [group, action, ...rest] = argv;
   if (group === undefined || group === 'help' || group === '--help' || group === '-h') {
-    io.stdout.write(`${helpText()}\n`);
+    // Asked for: stdout and success. Nothing asked: a usage mistake, so stderr and exit 2.
+    (group === undefined ? io.stderr : io.stdout).write(`${helpText()}\n`);
     return group === undefined ? 2 : 0;
   }
   const command = COMMANDS.find((c) => c.group === group && c.action === action);
@@ -96,35 +97,20 @@ export async function runCli(argv: string[], io: CliIo, options: CliOptions = {}
     return 2;
   }
 
-  let store = options.store;
+  let opened: Store | undefined;
   try {
-    if (store === undefined) {
-      const config = loadConfig(io.env, io.cwd);
-      store = await openStore(config);
-      return await execute(command, values, io, store, productCatalog(config.products, config.defaultProductId), options);
-    }
     const config = loadConfig(io.env, io.cwd);
-    return await execute(command, values, io, store, productCatalog(config.products, config.defaultProductId), options);
+    const store = options.store ?? (opened = await openStore(config));
+    const services = createAdminServices({ store, products: productCatalog(config.products, config.defaultProductId), resolveTxt: options.resolveTxt });
+    const accounts = { admin: services.deps, accounts: store, scrypt: options.scrypt };
+    await command.run(contextFor(services, accounts, io, values.json === true, options.signal ?? new AbortController().signal), values);
+    return 0;
   } catch (error) {
     io.stderr.write(`launchgate: ${describe(error)}\n`);
     return error instanceof UsageError ? 2 : 1;
   } finally {
-    if (options.store === undefined) await store?.close();
+    await opened?.close();
   }
-}
-
-async function execute(
-  command: Command,
-  values: Record<string, string | boolean | string[] | undefined>,
-  io: CliIo,
-  store: Store,
-  products: ReturnType<typeof productCatalog>,
-  options: CliOptions,
-): Promise<number> {
-  const services = createAdminServices({ store, products, resolveTxt: options.resolveTxt });
-  const ctx = contextFor(services, { admin: services.deps, accounts: store, scrypt: options.scrypt }, io, values.json === true, options.signal ?? new AbortController().signal);
-  await command.run(ctx, values);
-  return 0;
 }
 
 function describe(error: unknown): string {

@@ -39,7 +39,9 @@ export function createConsoleRouter(deps: ConsoleDeps): Router {
 
   const router = express.Router();
   router.use((_req, res, next) => {
-    // Pages show personal data and tokens: never cached, never sent as a referrer elsewhere.
+    // Pages show personal data and tokens: never cached. `same-origin` rather than the app's
+    // `no-referrer`: under no-referrer browsers send `Origin: null` with form posts, and the
+    // origin check of every post needs the real origin. Other sites still get no referrer.
     res.set('Cache-Control', 'no-store');
     res.set('Referrer-Policy', 'same-origin');
     next();

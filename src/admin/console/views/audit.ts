@@ -48,7 +48,7 @@ export function auditBody(v: AuditView) {
   return html`<h1>Audit log</h1>
 <p>Every launch and every admin change, newest first. Times are UTC.</p>
 <form method="get" action="${base}" aria-labelledby="filters-title">
-<fieldset><legend id="filters-title">Filter</legend>
+<fieldset class="filters"><legend id="filters-title">Filter</legend>
 <div class="field"><label for="decision">Decision</label><select id="decision" name="decision">
 ${option('', 'Any', f.decision)}${option('allowed', 'Allowed launches', f.decision)}${option('refused', 'Refused launches', f.decision)}${option('admin', 'Admin changes', f.decision)}
 </select></div>

@@ -80,7 +80,6 @@ export function layout(input: LayoutInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="same-origin">
 <title>${escapeHtml(input.title)} · LaunchGate admin</title>
 <style>${CONSOLE_STYLE}</style>
 </head>

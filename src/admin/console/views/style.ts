@@ -54,7 +54,10 @@ code, .code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; backg
 .flash { border-radius: 6px; padding: .75rem 1rem; margin: 0 0 1rem; border: 1px solid; }
 .flash.success { background: #e8f5ed; border-color: #17663a; }
 .flash.error { background: #fbeaea; border-color: #a4262c; }
+.flash p { margin: 0; }
 .flash ul { margin: .25rem 0 0; }
+.filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(13rem, 1fr)); gap: 0 1rem; align-items: end; }
+.filters .actions { grid-column: 1 / -1; }
 .secret { font-size: 1.05rem; padding: .6rem; display: block; margin: .5rem 0; }
 .steps { counter-reset: step; }
 .step { border-left: 4px solid #1a4fb5; padding: .25rem 0 .25rem 1rem; margin: 1rem 0; }
