@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './children';
-import { OptionError, parseOptions, type BenchOptions } from './options';
+import { HELP, OptionError, parseOptions, type BenchOptions } from './options';
 import { renderReport } from './report';
 import { runBenchmark } from './run';
 import { evaluateTargets } from './targets';
@@ -17,6 +17,10 @@ async function main(): Promise<number> {
     options = parseOptions(process.argv.slice(2));
   } catch (err) {
     if (err instanceof OptionError) {
+      if (err.message === HELP) {
+        console.log(HELP);
+        return 0;
+      }
       console.error(err.message);
       return 2;
     }
