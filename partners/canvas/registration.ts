@@ -17,7 +17,12 @@ import type { PendingRegistration } from './registry';
 export class RegistrationError extends Error {
   override readonly name = 'RegistrationError';
   constructor(
-    readonly code: 'configuration_url_invalid' | 'configuration_invalid' | 'registration_endpoint_foreign' | 'registration_response_invalid',
+    readonly code:
+      | 'configuration_url_invalid'
+      | 'configuration_invalid'
+      | 'registration_endpoint_foreign'
+      | 'platform_endpoints_foreign'
+      | 'registration_response_invalid',
     message: string,
   ) {
     super(message);
@@ -63,15 +68,45 @@ export function readPlatformConfiguration(body: unknown, configurationUrl: URL, 
   const accountName =
     typeof platform === 'object' && platform !== null ? (platform as Record<string, unknown>)['https://canvas.instructure.com/lti/account_name'] : undefined;
   // Kept exactly as sent: every launch's `iss` is compared with it byte for byte.
-  platformUrl(c.issuer, 'issuer', allowLoopbackHttp);
+  const issuer = platformUrl(c.issuer, 'issuer', allowLoopbackHttp);
+  const { authorizationEndpoint, jwksUri } = trustedLaunchEndpoints(
+    issuer,
+    platformUrl(c.authorization_endpoint, 'authorization_endpoint', allowLoopbackHttp),
+    platformUrl(c.jwks_uri, 'jwks_uri', allowLoopbackHttp),
+  );
   return {
     issuer: c.issuer as string,
-    authorizationEndpoint: platformUrl(c.authorization_endpoint, 'authorization_endpoint', allowLoopbackHttp).toString(),
+    authorizationEndpoint,
     tokenEndpoint: platformUrl(c.token_endpoint, 'token_endpoint', allowLoopbackHttp).toString(),
-    jwksUri: platformUrl(c.jwks_uri, 'jwks_uri', allowLoopbackHttp).toString(),
+    jwksUri,
     registrationEndpoint,
     accountName: typeof accountName === 'string' && accountName !== '' ? accountName.slice(0, 200) : null,
   };
+}
+
+/** Instructure-hosted Canvas: one issuer per environment, and its launch endpoints are fixed. */
+const HOSTED_CANVAS_SSO: Record<string, string> = {
+  'https://canvas.instructure.com': 'https://sso.canvaslms.com',
+  'https://canvas.beta.instructure.com': 'https://sso.beta.canvaslms.com',
+  'https://canvas.test.instructure.com': 'https://sso.test.canvaslms.com',
+};
+
+/**
+ * Anyone can open /lti/register with a configuration of their own making. The endpoints a pending
+ * connection keeps decide whose keys launches are verified with, so they must belong to the
+ * issuer: for hosted Canvas they are Instructure's fixed ones (whatever the configuration says);
+ * for a self-hosted Canvas they must be on the issuer's own origin. A forged registration can
+ * then name a real issuer, but never make LaunchGate trust keys the forger holds.
+ */
+export function trustedLaunchEndpoints(issuer: URL, authorizationEndpoint: URL, jwksUri: URL): { authorizationEndpoint: string; jwksUri: string } {
+  const hosted = HOSTED_CANVAS_SSO[issuer.origin];
+  if (hosted !== undefined && issuer.pathname === '/') {
+    return { authorizationEndpoint: `${hosted}/api/lti/authorize_redirect`, jwksUri: `${hosted}/api/lti/security/jwks` };
+  }
+  if (authorizationEndpoint.origin !== issuer.origin || jwksUri.origin !== issuer.origin) {
+    throw new RegistrationError('platform_endpoints_foreign', "the platform's login and key endpoints are not on its issuer's host");
+  }
+  return { authorizationEndpoint: authorizationEndpoint.toString(), jwksUri: jwksUri.toString() };
 }
 
 function readRegistrationResponse(body: unknown): { clientId: string; deploymentIds: string[] } {
