@@ -4,7 +4,7 @@
  * organization exists (so `npm start` can run it every time).
  */
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig } from '../src/server/config';
+import { ConfigError, loadConfig, quickStartEnv } from '../src/server/config';
 import { openStore } from '../src/store/open';
 
 export const DEMO = {
@@ -16,7 +16,11 @@ export const DEMO = {
 
 async function seed(): Promise<void> {
   const ifEmpty = process.argv.includes('--if-empty');
-  const config = loadConfig();
+  const config = loadConfig(process.argv.includes('--quick-start') ? quickStartEnv(process.env) : process.env);
+  if (config.sandbox) {
+    if (!ifEmpty) console.log('seed: the sandbox seeds its own demo organization at start; nothing to do');
+    return;
+  }
   const store = await openStore(config);
   try {
     if ((await store.listOrganizations()).length > 0) {

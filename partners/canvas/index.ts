@@ -88,7 +88,7 @@ export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
       });
       const rt: CanvasRuntime = {
         registry: deps.registry,
-        states: new LoginStates(ctx.ephemeral, now),
+        states: new LoginStates(ctx.ephemeral, now, deps.secret),
         keys,
         ephemeral: ctx.ephemeral,
         sink: ctx.sink,

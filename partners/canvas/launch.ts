@@ -4,7 +4,8 @@
  * In order: the state names a login we started; the login is bound to this browser (its cookie,
  * or, when the cookie is gone and the platform offered storage, the value kept there); the token
  * passes every check in verify.ts; its deployment belongs to a connection; its nonce is the one
- * this login issued and is spent atomically; the state is spent. Then the sink decides.
+ * this login issued; the login (and with it state and nonce) is spent atomically. Then the sink
+ * decides.
  *
  * POST /lti/launch/continue: the second half of a platform-storage launch. Only LaunchGate's own
  * page can post it (same-origin check), with the binding it read back from the platform.
@@ -69,8 +70,7 @@ async function verifyAndSpend(
   if (!registrations.some((r) => r.deploymentIds.includes(launch.deploymentId))) {
     throw new NotLinkedError('deployment_not_linked', 'the deployment is not one of the connection’s deployment ids');
   }
-  await rt.states.consumeNonce(launch.nonce, state);
-  await rt.states.consumeState(state);
+  await rt.states.spend(state, launch.nonce);
   return { identity: canvasIdentity(launch), productId: productOf(launch.payload) };
 }
 

@@ -1,32 +1,41 @@
 /**
- * What a login leaves behind for its launch, in the shared ephemeral store so that any LaunchGate
- * process can finish a launch another one started:
- * - the login record, keyed by `state`, consumed once by the launch;
- * - the nonce, keyed by itself, holding which login issued it, consumed once (replay protection
- *   is one atomic `consume`, never a read-then-write);
- * - a marker for used nonces, so a replay is reported as a replay.
+ * What a login leaves behind for its launch: one record in the shared ephemeral store, so that any
+ * LaunchGate process can finish a launch another one started. The launch spends it with one atomic
+ * `consume` (never a read-then-write); that single write makes both the state and the nonce
+ * single-use, because the nonce is bound to the login instead of being stored on its own.
+ *
+ * A login has a random id. Its state and its nonce are that id followed by a MAC of it, keyed with
+ * the deployment secret and separate for each purpose, so that:
+ * - the state names the record, and cannot be made from the nonce (which the id_token shows);
+ * - the id_token's nonce must be exactly the one derived from this login's id;
+ * - a nonce that is not this login's is explained without storing anything more: a MAC that does
+ *   not verify was never issued by LaunchGate; a login still waiting means it was issued for
+ *   another login; a login that is gone means it was spent already (a replay) or has expired.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EphemeralStore } from '../../src/store/port';
 import { LaunchCheckError } from './errors';
 
 const NS_LOGIN = 'canvas-login';
-const NS_NONCE = 'canvas-nonce';
-const NS_NONCE_USED = 'canvas-nonce-used';
 
 /** Long enough for a slow platform between login and form_post; Canvas takes seconds. */
 export const LOGIN_TTL_MS = 10 * 60_000;
-/** Longer than any token we accept (max age + skew), so every replay inside that window is caught. */
-const NONCE_USED_TTL_MS = 15 * 60_000;
+
+const ID_BYTES = 16;
+const MAC_BYTES = 16;
+/** base64url of ID_BYTES, then of MAC_BYTES. */
+const ID_CHARS = 22;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{44}$/;
+
+type TokenPurpose = 'state' | 'nonce';
 
 export interface LoginRecord {
-  v: 1;
+  v: 2;
   issuer: string;
   clientId: string;
   /** `lti_deployment_id` from the login, when the platform sent one. */
   deploymentId: string | null;
   registrationId: string;
-  nonce: string;
   /** sha256 of the browser binding secret held in the cookie or in platform storage. */
   bindingHash: string;
   /** `lti_storage_target` when the platform offered LTI platform storage. */
@@ -38,6 +47,8 @@ export interface LoginRecord {
   createdAt: number;
 }
 
+export type NewLogin = Omit<LoginRecord, 'v'>;
+
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
@@ -46,64 +57,88 @@ export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
 }
 
-const STATE_PATTERN = /^[A-Za-z0-9_-]{20,128}$/;
-
-export function isWellFormedState(state: string): boolean {
-  return STATE_PATTERN.test(state);
+function sameToken(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 export class LoginStates {
+  private readonly macKey: Buffer;
+
   constructor(
     private readonly ephemeral: EphemeralStore,
     private readonly now: () => Date,
-  ) {}
-
-  async begin(state: string, record: LoginRecord): Promise<void> {
-    const expires = new Date(this.now().getTime() + LOGIN_TTL_MS);
-    const fresh =
-      (await this.ephemeral.putIfAbsent(NS_NONCE, record.nonce, sha256(state), expires)) &&
-      (await this.ephemeral.putIfAbsent(NS_LOGIN, state, JSON.stringify(record), expires));
-    // 256-bit random values do not collide; if one ever did, this login must not reuse it.
-    if (!fresh) throw new Error('login state or nonce collided; refusing to reuse it');
+    /** The deployment secret: every process of a deployment derives the same MAC key from it. */
+    secret: string,
+  ) {
+    this.macKey = createHash('sha256').update('launchgate:canvas-login:').update(secret).digest();
   }
 
+  /** Records a login; returns the state and nonce to send to the platform. */
+  async begin(login: NewLogin): Promise<{ state: string; nonce: string }> {
+    const id = randomBytes(ID_BYTES).toString('base64url');
+    const record: LoginRecord = { v: 2, ...login };
+    const expires = new Date(this.now().getTime() + LOGIN_TTL_MS);
+    // 128-bit random ids do not collide; if one ever did, this login must not reuse it.
+    if (!(await this.ephemeral.putIfAbsent(NS_LOGIN, id, JSON.stringify(record), expires))) {
+      throw new Error('login id collided; refusing to reuse it');
+    }
+    return { state: this.token('state', id), nonce: this.token('nonce', id) };
+  }
+
+  /** The login a state names, if it is still waiting for its launch; nothing is spent. */
   async peek(state: string): Promise<LoginRecord | null> {
-    if (!isWellFormedState(state)) return null;
-    const raw = await this.ephemeral.get(NS_LOGIN, state);
+    const id = this.idOf(state, 'state');
+    if (id === null) return null;
+    const raw = await this.ephemeral.get(NS_LOGIN, id);
     return raw === null ? null : parseRecord(raw);
   }
 
   /**
-   * Spends the nonce: it must have been issued by this very login, and never used before. Of any
-   * number of concurrent launches with one nonce (in any process), exactly one gets past this.
+   * Spends the login after checking that the id_token's nonce is the one this login issued. Of
+   * any number of concurrent launches with one state (in any process), exactly one gets past this;
+   * a nonce of another login spends nothing.
    */
-  async consumeNonce(nonce: string, state: string): Promise<void> {
-    const owner = await this.ephemeral.consume(NS_NONCE, nonce);
-    if (owner === null) {
-      const used = await this.ephemeral.get(NS_NONCE_USED, nonce);
-      throw used !== null
-        ? new LaunchCheckError('nonce_replayed', 'the id_token nonce was already used by an earlier launch')
-        : new LaunchCheckError('nonce_unknown', 'the id_token nonce was never issued by LaunchGate (or has expired)');
-    }
-    await this.ephemeral.put(NS_NONCE_USED, nonce, '1', new Date(this.now().getTime() + NONCE_USED_TTL_MS));
-    if (owner !== sha256(state)) {
-      throw new LaunchCheckError('nonce_not_from_this_login', 'the id_token nonce was issued for a different login than this state');
-    }
-  }
-
-  /** Spends the login: a second form_post with the same state finds nothing. */
-  async consumeState(state: string): Promise<LoginRecord> {
-    const raw = await this.ephemeral.consume(NS_LOGIN, state);
+  async spend(state: string, nonce: string): Promise<LoginRecord> {
+    const id = this.idOf(state, 'state');
+    if (id === null) throw new LaunchCheckError('state_unknown', 'the state names no login LaunchGate started');
+    if (!sameToken(nonce, this.token('nonce', id))) throw await this.foreignNonce(nonce);
+    const raw = await this.ephemeral.consume(NS_LOGIN, id);
     const record = raw === null ? null : parseRecord(raw);
     if (record === null) throw new LaunchCheckError('state_unknown', 'the state was already used or has expired');
     return record;
+  }
+
+  /** Why a nonce that is not this login's was refused: read-only, on the failure path only. */
+  private async foreignNonce(nonce: string): Promise<LaunchCheckError> {
+    const id = this.idOf(nonce, 'nonce');
+    if (id === null) {
+      return new LaunchCheckError('nonce_unknown', 'the id_token nonce was never issued by LaunchGate');
+    }
+    if ((await this.ephemeral.get(NS_LOGIN, id)) !== null) {
+      return new LaunchCheckError('nonce_not_from_this_login', 'the id_token nonce was issued for a different login than this state');
+    }
+    return new LaunchCheckError('nonce_replayed', 'the id_token nonce belongs to a login that was already used (or has expired)');
+  }
+
+  private token(purpose: TokenPurpose, id: string): string {
+    const mac = createHmac('sha256', this.macKey).update(`${purpose}:${id}`).digest().subarray(0, MAC_BYTES);
+    return id + mac.toString('base64url');
+  }
+
+  /** The login id a state or nonce carries, when its MAC verifies; null otherwise. */
+  private idOf(value: string, purpose: TokenPurpose): string | null {
+    if (!TOKEN_PATTERN.test(value)) return null;
+    const id = value.slice(0, ID_CHARS);
+    return sameToken(value, this.token(purpose, id)) ? id : null;
   }
 }
 
 function parseRecord(raw: string): LoginRecord | null {
   try {
     const value = JSON.parse(raw) as LoginRecord;
-    return value && value.v === 1 ? value : null;
+    return value && value.v === 2 ? value : null;
   } catch {
     return null;
   }

@@ -8,7 +8,7 @@ import type { Request, Response } from 'express';
 import { canvasTenant, failLaunch, field, NotLinkedError, type CanvasRuntime } from './context';
 import { setBindingCookie } from './cookies';
 import { LaunchCheckError } from './errors';
-import { randomToken, sha256, type LoginRecord } from './login-state';
+import { randomToken, sha256 } from './login-state';
 import { storageLoginPage } from './pages';
 import type { CanvasRegistration } from './registry';
 
@@ -62,26 +62,21 @@ export function loginHandler(rt: CanvasRuntime) {
       const storageTarget = storageTargetRaw !== undefined && FRAME_NAME.test(storageTargetRaw) ? storageTargetRaw : null;
       const messageHint = field(params, 'lti_message_hint');
 
-      const state = randomToken();
-      const nonce = randomToken();
       const binding = randomToken();
       const relaunch: Record<string, string> = { iss: issuer, login_hint: loginHint, target_link_uri: targetLinkUri, client_id: clientId };
       if (messageHint) relaunch.lti_message_hint = messageHint;
       if (deploymentId) relaunch.lti_deployment_id = deploymentId;
-      const record: LoginRecord = {
-        v: 1,
+      const { state, nonce } = await rt.states.begin({
         issuer,
         clientId,
         deploymentId,
         registrationId: registration.id,
-        nonce,
         bindingHash: sha256(binding),
         storageTarget,
         platformOrigin: authUrl.origin,
         relaunch,
         createdAt: rt.now().getTime(),
-      };
-      await rt.states.begin(state, record);
+      });
       setBindingCookie(res, state, binding);
 
       const auth: Record<string, string> = {
