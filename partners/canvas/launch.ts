@@ -17,7 +17,7 @@ import { canvasTenant, failLaunch, field, NotLinkedError, type CanvasRuntime, ty
 import { clearBindingCookie, readBindingCookie } from './cookies';
 import { LaunchCheckError } from './errors';
 import { canvasIdentity } from './identity';
-import { randomToken, sha256, type LoginRecord } from './login-state';
+import { randomToken, sha256, type LoginRecord, type PendingLogin } from './login-state';
 import { storageKey } from './login';
 import { newWindowPage, storageLaunchPage } from './pages';
 import { verifyIdToken } from './verify';
@@ -50,11 +50,11 @@ function relaunchUrl(rt: CanvasRuntime, record: LoginRecord): string {
 
 async function verifyAndSpend(
   rt: CanvasRuntime,
-  record: LoginRecord,
-  state: string,
+  login: PendingLogin,
   idToken: string,
   context: FailureContext,
 ): Promise<{ identity: LaunchIdentity; productId?: string }> {
+  const record = login.record;
   const registrations = await rt.registry.findRegistrations(record.issuer, record.clientId);
   const registration = registrations.find((r) => r.id === record.registrationId) ?? registrations[0];
   if (!registration) throw new NotLinkedError('client_id_unknown', 'the connection this login used no longer exists');
@@ -70,7 +70,7 @@ async function verifyAndSpend(
   if (!registrations.some((r) => r.deploymentIds.includes(launch.deploymentId))) {
     throw new NotLinkedError('deployment_not_linked', 'the deployment is not one of the connection’s deployment ids');
   }
-  await rt.states.spend(state, launch.nonce);
+  await rt.states.spend(login, launch.nonce);
   return { identity: canvasIdentity(launch), productId: productOf(launch.payload) };
 }
 
@@ -94,8 +94,9 @@ export function launchHandler(rt: CanvasRuntime) {
       if (!state) throw new LaunchCheckError('state_missing', 'the form_post has no state');
       const idToken = field(body, 'id_token', 64 * 1024);
       if (!idToken) throw new LaunchCheckError('id_token_missing', 'the form_post has no id_token');
-      const record = await rt.states.peek(state);
-      if (!record) throw new LaunchCheckError('state_unknown', 'the state names no login in progress (unknown, used or expired)');
+      const login = await rt.states.peek(state);
+      if (!login) throw new LaunchCheckError('state_unknown', 'the state names no login in progress (unknown, used or expired)');
+      const record = login.record;
       context.tenant = canvasTenant(record.issuer, record.clientId, record.deploymentId);
 
       const cookie = readBindingCookie(req, state);
@@ -104,13 +105,13 @@ export function launchHandler(rt: CanvasRuntime) {
           throw new LaunchCheckError('state_not_bound_to_browser', 'the login cookie of this browser belongs to a different login');
         }
         clearBindingCookie(res, state);
-        const { identity, productId } = await verifyAndSpend(rt, record, state, idToken, context);
+        const { identity, productId } = await verifyAndSpend(rt, login, idToken, context);
         await rt.sink.complete(req, res, identity, { productId });
         return;
       }
 
       if (record.storageTarget !== null) {
-        const { identity, productId } = await verifyAndSpend(rt, record, state, idToken, context);
+        const { identity, productId } = await verifyAndSpend(rt, login, idToken, context);
         const continuation = randomToken();
         const value: Continuation = { identity, bindingHash: record.bindingHash, productId };
         await rt.ephemeral.put(NS_CONTINUE, continuation, JSON.stringify(value), new Date(rt.now().getTime() + CONTINUE_TTL_MS));

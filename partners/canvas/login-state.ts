@@ -4,8 +4,8 @@
  * `consume` (never a read-then-write); that single write makes both the state and the nonce
  * single-use, because the nonce is bound to the login instead of being stored on its own.
  *
- * A login has a random id. Its state and its nonce are that id followed by a MAC of it, keyed with
- * the deployment secret and separate for each purpose, so that:
+ * A login has a random id. Its state and its nonce are that id followed by one half each of an
+ * HMAC of it, keyed with the deployment secret, so that:
  * - the state names the record, and cannot be made from the nonce (which the id_token shows);
  * - the id_token's nonce must be exactly the one derived from this login's id;
  * - a nonce that is not this login's is explained without storing anything more: a MAC that does
@@ -22,12 +22,11 @@ const NS_LOGIN = 'canvas-login';
 export const LOGIN_TTL_MS = 10 * 60_000;
 
 const ID_BYTES = 16;
-const MAC_BYTES = 16;
-/** base64url of ID_BYTES, then of MAC_BYTES. */
+/** Each of state and nonce carries one half of the 32-byte HMAC: 128 bits each. */
+const TAG_BYTES = 16;
+/** base64url of ID_BYTES, then of TAG_BYTES. */
 const ID_CHARS = 22;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{44}$/;
-
-type TokenPurpose = 'state' | 'nonce';
 
 export interface LoginRecord {
   v: 2;
@@ -48,6 +47,14 @@ export interface LoginRecord {
 }
 
 export type NewLogin = Omit<LoginRecord, 'v'>;
+
+/** A login that a state names, still waiting for its launch. */
+export interface PendingLogin {
+  readonly id: string;
+  readonly record: LoginRecord;
+  /** The only nonce an id_token for this login may carry. */
+  readonly nonce: string;
+}
 
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
@@ -84,15 +91,18 @@ export class LoginStates {
     if (!(await this.ephemeral.putIfAbsent(NS_LOGIN, id, JSON.stringify(record), expires))) {
       throw new Error('login id collided; refusing to reuse it');
     }
-    return { state: this.token('state', id), nonce: this.token('nonce', id) };
+    return this.tokens(id);
   }
 
   /** The login a state names, if it is still waiting for its launch; nothing is spent. */
-  async peek(state: string): Promise<LoginRecord | null> {
-    const id = this.idOf(state, 'state');
+  async peek(state: string): Promise<PendingLogin | null> {
+    const id = idOf(state);
     if (id === null) return null;
+    const tokens = this.tokens(id);
+    if (!sameToken(state, tokens.state)) return null;
     const raw = await this.ephemeral.get(NS_LOGIN, id);
-    return raw === null ? null : parseRecord(raw);
+    const record = raw === null ? null : parseRecord(raw);
+    return record === null ? null : { id, record, nonce: tokens.nonce };
   }
 
   /**
@@ -100,20 +110,17 @@ export class LoginStates {
    * any number of concurrent launches with one state (in any process), exactly one gets past this;
    * a nonce of another login spends nothing.
    */
-  async spend(state: string, nonce: string): Promise<LoginRecord> {
-    const id = this.idOf(state, 'state');
-    if (id === null) throw new LaunchCheckError('state_unknown', 'the state names no login LaunchGate started');
-    if (!sameToken(nonce, this.token('nonce', id))) throw await this.foreignNonce(nonce);
-    const raw = await this.ephemeral.consume(NS_LOGIN, id);
-    const record = raw === null ? null : parseRecord(raw);
-    if (record === null) throw new LaunchCheckError('state_unknown', 'the state was already used or has expired');
-    return record;
+  async spend(login: PendingLogin, nonce: string): Promise<void> {
+    if (!sameToken(nonce, login.nonce)) throw await this.foreignNonce(nonce);
+    if ((await this.ephemeral.consume(NS_LOGIN, login.id)) === null) {
+      throw new LaunchCheckError('state_unknown', 'the state was already used or has expired');
+    }
   }
 
   /** Why a nonce that is not this login's was refused: read-only, on the failure path only. */
   private async foreignNonce(nonce: string): Promise<LaunchCheckError> {
-    const id = this.idOf(nonce, 'nonce');
-    if (id === null) {
+    const id = idOf(nonce);
+    if (id === null || !sameToken(nonce, this.tokens(id).nonce)) {
       return new LaunchCheckError('nonce_unknown', 'the id_token nonce was never issued by LaunchGate');
     }
     if ((await this.ephemeral.get(NS_LOGIN, id)) !== null) {
@@ -122,17 +129,19 @@ export class LoginStates {
     return new LaunchCheckError('nonce_replayed', 'the id_token nonce belongs to a login that was already used (or has expired)');
   }
 
-  private token(purpose: TokenPurpose, id: string): string {
-    const mac = createHmac('sha256', this.macKey).update(`${purpose}:${id}`).digest().subarray(0, MAC_BYTES);
-    return id + mac.toString('base64url');
+  /** The state and nonce of a login id: the id, then one half each of one HMAC of it. */
+  private tokens(id: string): { state: string; nonce: string } {
+    const mac = createHmac('sha256', this.macKey).update(id).digest();
+    return {
+      state: id + mac.subarray(0, TAG_BYTES).toString('base64url'),
+      nonce: id + mac.subarray(TAG_BYTES, 2 * TAG_BYTES).toString('base64url'),
+    };
   }
+}
 
-  /** The login id a state or nonce carries, when its MAC verifies; null otherwise. */
-  private idOf(value: string, purpose: TokenPurpose): string | null {
-    if (!TOKEN_PATTERN.test(value)) return null;
-    const id = value.slice(0, ID_CHARS);
-    return sameToken(value, this.token(purpose, id)) ? id : null;
-  }
+/** The login id a state or nonce carries, if it has the shape of one (its tag is checked by the caller). */
+function idOf(value: string): string | null {
+  return TOKEN_PATTERN.test(value) ? value.slice(0, ID_CHARS) : null;
 }
 
 function parseRecord(raw: string): LoginRecord | null {

@@ -81,10 +81,13 @@ export class BrowserFlows {
 
   /**
    * Forgets every OAuth flow this browser has in progress, with any partner: a new login on a shared
-   * classroom device must not be finished by, or for, whoever used it before.
+   * classroom device must not be finished by, or for, whoever used it before. `finished` names a
+   * partner whose flow `finish` has just consumed (and whose cookie it cleared): nothing is left of
+   * it to delete, so the store is spared a write.
    */
-  async forgetAll(req: Request, res: Response): Promise<void> {
+  async forgetAll(req: Request, res: Response, finished?: OAuthPartner): Promise<void> {
     for (const partner of OAUTH_PARTNERS) {
+      if (partner === finished) continue;
       const flowId = readIdCookie(req, flowCookieName(partner));
       if (flowId !== null) await this.deps.ephemeral.delete(flowNamespace(partner), flowId);
       if (flowId !== null || (req as { cookies?: Record<string, unknown> }).cookies?.[flowCookieName(partner)] !== undefined) {

@@ -64,7 +64,3 @@ export function unwrapLaunchError(err: unknown): OAuthLaunchError | null {
   return null;
 }
 
-/** True for the errors fetch raises when an AbortSignal.timeout fires. */
-export function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-}

@@ -19,7 +19,8 @@ import { html, page } from '../../src/server/html';
 import type { PartnerContext, PartnerModule } from '../../src/server/partner-module';
 import { BrowserFlows, type FlowDeps, type OAuthPartner } from './browser-flows';
 import { launchInvalid, partnerError, unwrapLaunchError, type OAuthLaunchError } from './errors';
-import { getUserJson, type ClientAuth, type FetchLike, type PartnerHttpOptions } from './partner-http';
+import { getUserJson, type ClientAuth, type PartnerHttpOptions } from './partner-http';
+import { keepAliveTransport, type PartnerTransport } from './partner-transport';
 import { DEFAULT_REAUTH_POLICY, ReauthLimiter, type ReauthPolicy } from './reauth-limit';
 import { PartnerOAuthStrategy, type PartnerAuthenticateOptions, type StateFailure } from './strategy';
 
@@ -55,7 +56,8 @@ export interface OAuthPartnerDefinition {
 export interface OAuthPartnerDeps {
   /** Deadline for each call to the partner (token, user info); 10 s by default. */
   timeoutMs?: number;
-  fetch?: FetchLike;
+  /** Outbound HTTP to the partner; keep-alive connections over node's http/https by default. */
+  transport?: PartnerTransport;
   reauthPolicy?: ReauthPolicy;
   randomToken?: () => string;
 }
@@ -104,8 +106,14 @@ function badStartPage(res: Response, def: OAuthPartnerDefinition, message: strin
 }
 
 export function oauthPartnerModule(def: OAuthPartnerDefinition, config: OAuthPartnerConfig | null, deps: OAuthPartnerDeps = {}): PartnerModule {
+  // Only the transport made here is ours to close; one passed in belongs to the caller.
+  let ownTransport: PartnerTransport | null = null;
   return {
     name: def.partner,
+    async close() {
+      ownTransport?.close();
+      ownTransport = null;
+    },
     mount(app: Express, ctx: PartnerContext) {
       const startPath = `/auth/${def.partner}`;
       const callbackPath = `${startPath}/callback`;
@@ -122,7 +130,8 @@ export function oauthPartnerModule(def: OAuthPartnerDefinition, config: OAuthPar
       };
       const flows = new BrowserFlows(flowDeps);
       const reauth = new ReauthLimiter(flowDeps, deps.reauthPolicy ?? DEFAULT_REAUTH_POLICY);
-      const http: PartnerHttpOptions = { timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS, fetch: deps.fetch ?? fetch };
+      const transport = deps.transport ?? (ownTransport = keepAliveTransport());
+      const http: PartnerHttpOptions = { timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS, transport };
       const api: PartnerApi = { getJson: (path, token) => getUserJson(config.apiUrl + path, token, http) };
 
       const authenticator = new passport.Passport();
@@ -205,7 +214,7 @@ export function oauthPartnerModule(def: OAuthPartnerDefinition, config: OAuthPar
           const failure = info as Partial<StateFailure> | undefined;
           return fail(req, res, launchInvalid('state_mismatch', failure?.message ?? 'the state check failed'));
         }
-        await flows.forgetAll(req, res);
+        await flows.forgetAll(req, res, def.partner);
         await reauth.reset(req, res, def.partner);
         await ctx.sink.complete(req, res, user as LaunchIdentity);
       };

@@ -1,16 +1,17 @@
 /**
  * Every call LaunchGate makes to an OAuth partner: the code exchange and the user-info reads. Each
- * has a deadline, and every way it can go wrong becomes one typed OAuthLaunchError. Nothing here
- * logs, and no message carries a code, a token or a secret.
+ * has a deadline and a size limit, and every way it can go wrong becomes one typed OAuthLaunchError.
+ * Nothing here logs, and no message carries a code, a token or a secret.
  */
-import { isTimeout, launchInvalid, partnerError } from './errors';
-
-export type FetchLike = typeof fetch;
+import { launchInvalid, partnerError } from './errors';
+import { TransportFailure, type PartnerAnswer, type PartnerRequest, type PartnerTransport } from './partner-transport';
 
 export interface PartnerHttpOptions {
   /** Deadline for each call, connection and body included. */
   timeoutMs: number;
-  fetch: FetchLike;
+  /** The largest answer read from the partner, in bytes; 1 MiB by default. */
+  maxBytes?: number;
+  transport: PartnerTransport;
 }
 
 /** How the client proves itself at the token endpoint: HTTP Basic (Clever) or form fields (ClassLink). */
@@ -34,25 +35,24 @@ type Step = 'token' | 'userinfo';
 
 const LABEL: Record<Step, string> = { token: 'the token endpoint', userinfo: 'the user-info endpoint' };
 
-interface RawAnswer {
-  status: number;
-  text: string;
-}
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
-function networkCause(err: unknown): string {
-  const cause = err instanceof Error ? (err.cause as { code?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  return err instanceof Error ? err.name : 'unknown error';
-}
-
-async function call(step: Step, url: string, init: RequestInit, http: PartnerHttpOptions): Promise<RawAnswer> {
+async function call(step: Step, request: PartnerRequest, http: PartnerHttpOptions): Promise<PartnerAnswer> {
+  const maxBytes = http.maxBytes ?? DEFAULT_MAX_BYTES;
   try {
-    // A partner endpoint has no business redirecting us, and following one could send a token elsewhere.
-    const res = await http.fetch(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(http.timeoutMs) });
-    return { status: res.status, text: await res.text() };
+    return await http.transport.send(request, { timeoutMs: http.timeoutMs, maxBytes });
   } catch (err) {
-    if (isTimeout(err)) throw partnerError(`${step}_timeout`, `${LABEL[step]} did not answer within ${http.timeoutMs} ms`);
-    throw partnerError(`${step}_unreachable`, `${LABEL[step]} could not be reached (${networkCause(err)})`);
+    if (!(err instanceof TransportFailure)) {
+      throw partnerError(`${step}_unreachable`, `${LABEL[step]} could not be reached (${err instanceof Error ? err.name : 'unknown error'})`);
+    }
+    switch (err.kind) {
+      case 'timeout':
+        throw partnerError(`${step}_timeout`, `${LABEL[step]} did not answer within ${http.timeoutMs} ms`);
+      case 'too_large':
+        throw partnerError(`${step}_malformed`, `${LABEL[step]} answered more than ${maxBytes} bytes`);
+      case 'unreachable':
+        throw partnerError(`${step}_unreachable`, `${LABEL[step]} could not be reached (${err.code})`);
+    }
   }
 }
 
@@ -84,7 +84,7 @@ export async function exchangeCode(exchange: CodeExchange, http: PartnerHttpOpti
     form.set('client_id', exchange.clientId);
     form.set('client_secret', exchange.clientSecret);
   }
-  const answer = await call('token', exchange.tokenUrl, { method: 'POST', headers, body: form.toString() }, http);
+  const answer = await call('token', { method: 'POST', url: exchange.tokenUrl, headers, body: form.toString() }, http);
   const body = parseJson(answer.text);
 
   if (answer.status < 200 || answer.status > 299) {
@@ -104,7 +104,7 @@ export async function exchangeCode(exchange: CodeExchange, http: PartnerHttpOpti
 
 /** GET a JSON document with the user's bearer token. */
 export async function getUserJson(url: string, accessToken: string, http: PartnerHttpOptions): Promise<unknown> {
-  const answer = await call('userinfo', url, { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, http);
+  const answer = await call('userinfo', { method: 'GET', url, headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, http);
   if (answer.status < 200 || answer.status > 299) {
     throw partnerError(`userinfo_endpoint_${answer.status}`, `${new URL(url).pathname} answered HTTP ${answer.status}`);
   }

@@ -1,6 +1,7 @@
 /**
- * The handoff to the product: a short-lived, single-use JWT signed with LaunchGate's key, naming
- * who the user is and how they got access. Products verify it against /.well-known/jwks.json.
+ * The handoff to the product: a short-lived, single-use JWT signed with LaunchGate's key (ES256,
+ * or RS256 for a store that holds an older RSA key), naming who the user is and how they got
+ * access. Products verify it against /.well-known/jwks.json.
  */
 import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
@@ -36,7 +37,7 @@ export interface VerifiedAssertion extends AssertionClaims {
 export async function signAssertion(keys: SigningKeys, issuer: string, claims: AssertionClaims, now: Date): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
   return new SignJWT({ ...claims } as unknown as JWTPayload)
-    .setProtectedHeader({ alg: 'RS256', kid: keys.kid, typ: ASSERTION_TYPE })
+    .setProtectedHeader({ alg: keys.alg, kid: keys.kid, typ: ASSERTION_TYPE })
     .setIssuer(issuer)
     .setAudience(claims.product)
     .setSubject(claims.sub)
@@ -51,7 +52,7 @@ export async function verifyAssertion(keys: SigningKeys, issuer: string, product
   const { payload } = await jwtVerify(token, keys.publicKey, {
     issuer,
     audience: productId,
-    algorithms: ['RS256'],
+    algorithms: [keys.alg],
     typ: ASSERTION_TYPE,
     currentDate: now,
     maxTokenAge: ASSERTION_LIFETIME_SECONDS + 5,

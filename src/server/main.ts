@@ -56,10 +56,21 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
   logger.info({ port, store: store.kind }, 'started');
 
+  // Expired login states, nonces, sessions and assertion ids are invisible to reads already;
+  // this only keeps the table small.
+  const purge = setInterval(() => {
+    store.ephemeral.purgeExpired(new Date()).then(
+      (removed) => logger.debug({ removed }, 'purged expired ephemeral records'),
+      (err: unknown) => logger.warn({ err }, 'could not purge expired ephemeral records'),
+    );
+  }, 10 * 60_000);
+  purge.unref();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(purge);
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();

@@ -46,9 +46,11 @@ describe('server: health, keys, handoff and refusal pages', function () {
   it('publishes its public signing key and no private parts', async () => {
     const jwks = (await (await fetch(`${h.baseUrl}/.well-known/jwks.json`)).json()) as { keys: Record<string, string>[] };
     assert.equal(jwks.keys.length, 1);
-    assert.equal(jwks.keys[0]!.kty, 'RSA');
-    assert.equal(jwks.keys[0]!.alg, 'RS256');
-    for (const priv of ['d', 'p', 'q', 'dp', 'dq', 'qi']) assert.equal(jwks.keys[0]![priv], undefined);
+    assert.equal(jwks.keys[0]!.kty, 'EC');
+    assert.equal(jwks.keys[0]!.crv, 'P-256');
+    assert.equal(jwks.keys[0]!.alg, 'ES256');
+    assert.equal(jwks.keys[0]!.use, 'sig');
+    assert.equal(jwks.keys[0]!.d, undefined);
   });
 
   it('hands an allowed launch to the product with a 60-second assertion a product can verify', async () => {
@@ -62,6 +64,7 @@ describe('server: health, keys, handoff and refusal pages', function () {
       audience: 'studio',
     });
     assert.equal(protectedHeader.typ, 'launchgate-assertion+jwt');
+    assert.equal(protectedHeader.alg, 'ES256');
     assert.equal(payload.access, 'user_created');
     assert.equal(payload.email, `ada@${tenant.domain}`);
     assert.deepEqual(payload.roles, ['student']);

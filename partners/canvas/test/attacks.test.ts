@@ -138,6 +138,24 @@ describe('Canvas launch attacks are refused', function () {
     await assertRefused(await postLaunch(w, browser, { id_token: token, state: login.state }), 'nonce_unknown');
   });
 
+  it('one form_post raced twice at once: exactly one launch gets through', async () => {
+    const browser = newBrowser();
+    const user = w.student();
+    const login = await beginLogin(w, browser, { user });
+    const form = await w.sim.authorize(login.authUrl);
+    const answers = await Promise.all([postLaunch(w, browser, form.fields), postLaunch(w, browser, form.fields)]);
+    assert.deepEqual(answers.map((a) => a.status).sort(), [303, 400]);
+    const refused = answers.find((a) => a.status === 400)!;
+    assert.equal(reasonOf(refused.body), 'launch_invalid');
+  });
+
+  it('a state made from the nonce the platform shows in the id_token names no login', async () => {
+    const browser = newBrowser();
+    const login = await beginLogin(w, browser, { user: w.student() });
+    const form = await w.sim.authorize(login.authUrl);
+    await assertRefused(await postLaunch(w, browser, { ...form.fields, state: login.nonce }), 'state_unknown');
+  });
+
   it('a state that names no login', async () => {
     const browser = newBrowser();
     const login = await beginLogin(w, browser, { user: w.student() });

@@ -124,8 +124,11 @@ export function prepareStatements(db: Database.Database): Statements {
     getEntitlement: db.prepare('SELECT * FROM entitlements WHERE org_id = ? AND product_id = ?'),
     listEntitlements: db.prepare('SELECT * FROM entitlements WHERE org_id = ? ORDER BY product_id'),
     deleteEntitlement: db.prepare('DELETE FROM entitlements WHERE org_id = ? AND product_id = ?'),
+    // Kept by triggers on licenses (migration 3): one row read, however many licenses there are.
     countLicenses: db
-      .prepare<[string, string], number>('SELECT count(*) FROM licenses WHERE org_id = ? AND product_id = ?')
+      .prepare<[string, string], number>(
+        'SELECT coalesce((SELECT used FROM license_counts WHERE org_id = ? AND product_id = ?), 0)',
+      )
       .pluck(),
 
     insertDirectory: db.prepare(`INSERT INTO directories ${DIRECTORY_COLUMNS} RETURNING *`),
