@@ -68,7 +68,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', PUBLIC_URL: baseUrl, DATA_DIR: dataDir, PORT: String(port), ...options.env },
     dataDir,
   );
-  const logger = createLogger(options.logDestination ? 'debug' : config.logLevel, options.logDestination);
+  const logger = createLogger(options.logDestination ? 'trace' : config.logLevel, options.logDestination);
   const store = openSqliteStore({ file: sqliteFile });
   await store.init();
   const secret = options.secret ?? 'test-secret-' + randomUUID() + randomUUID();

@@ -1,13 +1,5 @@
 /** A LaunchGate with the Canvas adapter, a simulated Canvas, and a seeded, linked tenant. */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../../src/server/config';
-import { createLogger } from '../../../src/server/logger';
-import { openSqliteStore } from '../../../src/store/sqlite';
-import { productCatalog } from '../../../src/provisioning/product';
-import { loadSigningKeys } from '../../../src/server/secrets';
-import { createApp } from '../../../src/server/app';
 import { linkConnection, seedTenant, startHarness, type Harness, type SeededTenant } from '../../../test/support/harness';
 import { TestClient, type Hop } from '../../../test/support/client';
 import type { Connection } from '../../../src/store/model';
@@ -99,31 +91,13 @@ export async function lastLaunchAudit(h: Harness) {
  * harness gives every harness its own secret, so it cannot share a file with another one).
  */
 export async function startSecondProcess(first: Harness): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
-  const server = http.createServer((req, res) => handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', PUBLIC_URL: baseUrl, DATA_DIR: first.dataDir }, first.dataDir);
-  const store = openSqliteStore({ file: first.sqliteFile });
-  await store.init();
-  const built = await createApp({
-    config,
-    store,
-    logger: createLogger(config.logLevel),
-    products: productCatalog(config.products, config.defaultProductId),
-    keys: await loadSigningKeys(store, first.secret),
-    partners: [canvasPartnerFor(config, store, first.secret)],
+  const second = await startHarness({
+    sqliteFile: first.sqliteFile,
+    secret: first.secret,
+    env: { DATA_DIR: first.dataDir },
+    partners: ({ config, store, secret }) => [canvasPartnerFor(config, store, secret)],
   });
-  handler = built.app;
-  return {
-    baseUrl,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await built.close();
-      await store.close();
-    },
-  };
+  return { baseUrl: second.baseUrl, close: () => second.close() };
 }
 
 /** The first half of a launch: the login initiation, stopping at the platform's auth URL. */
