@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const { secret, generated } = resolveSecret(config.secret, config.dataDir);
-  const store = await openStore(config);
+  const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
   const keys = await loadSigningKeys(store, secret);
   const { printOnce } = await ensureOperatorToken(store, config.adminToken);
   const products = productCatalog(config.products, config.defaultProductId);

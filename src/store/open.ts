@@ -9,8 +9,13 @@ export interface StoreLocation {
 
 export const SQLITE_FILE_NAME = 'launchgate.sqlite';
 
+export interface OpenStoreOptions {
+  /** Told about trouble the store works around on its own (e.g. checkpoints falling back). */
+  onWarning?: (message: string) => void;
+}
+
 /** MongoDB when a URI is configured, otherwise the embedded SQLite file in DATA_DIR. */
-export async function openStore(location: StoreLocation): Promise<Store> {
+export async function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Promise<Store> {
   let store: Store;
   if (location.mongodbUri !== null) {
     // Loaded only when configured, so the embedded default never pays for mongoose.
@@ -21,7 +26,10 @@ export async function openStore(location: StoreLocation): Promise<Store> {
     fs.mkdirSync(location.dataDir, { recursive: true });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { openSqliteStore } = require('./sqlite') as typeof import('./sqlite/index.js');
-    store = openSqliteStore({ file: path.join(location.dataDir, SQLITE_FILE_NAME) });
+    store = openSqliteStore({
+      file: path.join(location.dataDir, SQLITE_FILE_NAME),
+      onCheckpointFallback: (reason) => options.onWarning?.(`SQLite checkpoints are back on the main thread: ${reason}`),
+    });
   }
   await store.init();
   return store;

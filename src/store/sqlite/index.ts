@@ -49,6 +49,8 @@ import type {
 } from '../port';
 import { StoreUnavailableError } from '../errors';
 import { SqliteAdminAccounts } from './admin-accounts';
+import { WalCheckpointer } from './checkpointer';
+import { ConfigCache } from './config-cache';
 import { prepareEphemeralStatements, SqliteEphemeralStore, type EphemeralStatements } from './ephemeral';
 import { translateError } from './errors';
 import { auditWhere, fold, FOLD_FUNCTION, userWhere, type Params, type Where } from './filters';
@@ -79,6 +81,10 @@ export interface SqliteStoreOptions {
   now?: () => Date;
   /** How long a writer waits for another connection's lock before failing. */
   busyTimeoutMs?: number;
+  /** Checkpoint the WAL on a worker thread (default for files); false leaves it to SQLite's commits. */
+  checkpointInWorker?: boolean;
+  /** Told when worker checkpoints stop and SQLite's automatic ones take over. */
+  onCheckpointFallback?: (reason: string) => void;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -102,6 +108,8 @@ export class SqliteStore implements Store {
   readonly ephemeral: SqliteEphemeralStore;
   /** One prepared statement per distinct dynamic query text (a handful of filter shapes). */
   private readonly dynamic = new Map<string, Database.Statement<[Params]>>();
+  private readonly checkpointer: WalCheckpointer | null;
+  private readonly config = new ConfigCache(() => this.p.s.configGeneration.get()!);
 
   constructor(options: SqliteStoreOptions) {
     this.now = options.now ?? (() => new Date());
@@ -122,6 +130,11 @@ export class SqliteStore implements Store {
     } catch (err) {
       throw translateError(err);
     }
+    const inFile = options.file !== ':memory:' && options.file !== '';
+    this.checkpointer =
+      inFile && (options.checkpointInWorker ?? true)
+        ? new WalCheckpointer(this.db, path.resolve(options.file), { onFallback: options.onCheckpointFallback })
+        : null;
   }
 
   /** The better-sqlite3 handle, for code that must share the file (the Canvas ltijs plugin). */
@@ -135,9 +148,11 @@ export class SqliteStore implements Store {
       migrate(this.db, this.now);
       this.prepared = this.prepare();
     });
+    this.checkpointer?.start();
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 
@@ -156,7 +171,7 @@ export class SqliteStore implements Store {
   }
 
   async getOrganization(id: string): Promise<Organization | null> {
-    return this.guard(() => mapOrNull(this.p.s.getOrganization.get(id), toOrganization));
+    return this.guard(() => this.config.read(`org:${id}`, () => mapOrNull(this.p.s.getOrganization.get(id), toOrganization)));
   }
 
   async listOrganizations(filter?: { ids?: string[] }): Promise<Organization[]> {
@@ -175,7 +190,9 @@ export class SqliteStore implements Store {
   }
 
   async getEntitlement(orgId: string, productId: string): Promise<Entitlement | null> {
-    return this.guard(() => mapOrNull(this.p.s.getEntitlement.get(orgId, productId), toEntitlement));
+    return this.guard(() =>
+      this.config.read(`entitlement:${orgId}:${productId}`, () => mapOrNull(this.p.s.getEntitlement.get(orgId, productId), toEntitlement)),
+    );
   }
 
   async listEntitlements(orgId: string): Promise<Entitlement[]> {
@@ -208,7 +225,7 @@ export class SqliteStore implements Store {
   }
 
   async getDirectory(id: string): Promise<Directory | null> {
-    return this.guard(() => mapOrNull(this.p.s.getDirectory.get(id), toDirectory));
+    return this.guard(() => this.config.read(`directory:${id}`, () => mapOrNull(this.p.s.getDirectory.get(id), toDirectory)));
   }
 
   async listDirectories(orgId: string): Promise<Directory[]> {
@@ -256,7 +273,10 @@ export class SqliteStore implements Store {
   }
 
   async findDomainByName(name: string): Promise<Domain | null> {
-    return this.guard(() => mapOrNull(this.p.s.findDomainByName.get(name.toLowerCase()), toDomain));
+    return this.guard(() => {
+      const key = name.toLowerCase();
+      return this.config.read(`domain:${key}`, () => mapOrNull(this.p.s.findDomainByName.get(key), toDomain));
+    });
   }
 
   async listDomains(filter: { orgId?: string; directoryId?: string }): Promise<Domain[]> {
@@ -282,15 +302,21 @@ export class SqliteStore implements Store {
   }
 
   async getConnection(id: string): Promise<Connection | null> {
-    return this.guard(() => mapOrNull(this.p.s.getConnection.get(id), toConnection));
+    return this.guard(() => this.config.read(`connection:${id}`, () => mapOrNull(this.p.s.getConnection.get(id), toConnection)));
   }
 
   async findConnectionByTenantKey(tenantKey: string): Promise<Connection | null> {
-    return this.guard(() => mapOrNull(this.p.s.findConnectionByKey.get(tenantKey), toConnection));
+    return this.guard(() =>
+      this.config.read(`tenant:${tenantKey}`, () => mapOrNull(this.p.s.findConnectionByKey.get(tenantKey), toConnection)),
+    );
   }
 
   async findCanvasConnections(issuer: string, clientId: string): Promise<Connection[]> {
-    return this.guard(() => this.p.s.findCanvasConnections.all(issuer, clientId).map(toConnection));
+    return this.guard(() =>
+      this.config.read(`canvas:${JSON.stringify([issuer, clientId])}`, () =>
+        this.p.s.findCanvasConnections.all(issuer, clientId).map(toConnection),
+      ),
+    );
   }
 
   async listConnections(filter: ConnectionFilter): Promise<Connection[]> {

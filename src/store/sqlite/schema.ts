@@ -235,6 +235,75 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 4,
+    name: 'config generation',
+    // Launches read the same organizations, directories, domains and connections thousands of
+    // times between two admin changes. Every change to them bumps this number in its own
+    // transaction, so a process may keep what it read for as long as the number stays the same,
+    // and sees an admin's change (made by any process) on its very next read.
+    sql: `
+      CREATE TABLE config_generation (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        value INTEGER NOT NULL
+      );
+      INSERT INTO config_generation (id, value) VALUES (1, 0);
+      CREATE TRIGGER organizations_config_insert AFTER INSERT ON organizations BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER organizations_config_update AFTER UPDATE ON organizations BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER organizations_config_delete AFTER DELETE ON organizations BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER entitlements_config_insert AFTER INSERT ON entitlements BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER entitlements_config_update AFTER UPDATE ON entitlements BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER entitlements_config_delete AFTER DELETE ON entitlements BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER directories_config_insert AFTER INSERT ON directories BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER directories_config_update AFTER UPDATE ON directories BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER directories_config_delete AFTER DELETE ON directories BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER domains_config_insert AFTER INSERT ON domains BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER domains_config_update AFTER UPDATE ON domains BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER domains_config_delete AFTER DELETE ON domains BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER connections_config_insert AFTER INSERT ON connections BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER connections_config_update AFTER UPDATE ON connections BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER connections_config_delete AFTER DELETE ON connections BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER connection_keys_config_insert AFTER INSERT ON connection_keys BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER connection_keys_config_update AFTER UPDATE ON connection_keys BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER connection_keys_config_delete AFTER DELETE ON connection_keys BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded; returns the versions it applied. */

@@ -87,6 +87,7 @@ export interface Statements {
   setSetting: Positional<[string, string]>;
 
   ping: Positional<[], number>;
+  configGeneration: Positional<[], number>;
 }
 
 const ORGANIZATION_COLUMNS = '(id, name, created_at) VALUES (@id, @name, @created_at)';
@@ -230,5 +231,6 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
 
     ping: db.prepare<[], number>('SELECT 1').pluck(),
+    configGeneration: db.prepare<[], number>('SELECT value FROM config_generation WHERE id = 1').pluck(),
   };
 }
