@@ -94,7 +94,7 @@ describe('SQLite configuration reads between admin changes', function () {
         givenName: 'Student',
         familyName: `Number ${i}`,
         displayName: null,
-        roles: ['learner'],
+        roles: ['student'],
         rawRoles: [],
         createdBy: 'jit',
         lastLaunchAt: null,
