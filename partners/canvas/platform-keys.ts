@@ -8,6 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import { fetchJson, HttpFailure, type FetchLike } from './http';
 import { LaunchCheckError, PlatformUnavailableError } from './errors';
+import type { SharedKeySets } from './shared-key-sets';
 
 export interface PlatformKeysOptions {
   fetch: FetchLike;
@@ -19,6 +20,13 @@ export interface PlatformKeysOptions {
   /** A set older than this is refreshed before use (kept if the refresh fails). */
   maxAgeMs?: number;
   timeoutMs?: number;
+  /**
+   * Key sets shared with the other processes on the store: a set one of them fetched is used as
+   * is, and while one fetches the others wait for its result instead of fetching too.
+   */
+  shared?: SharedKeySets;
+  /** How often a process waiting for another's fetch looks for the result. */
+  sharedPollMs?: number;
 }
 
 interface KeySetEntry {
@@ -30,6 +38,8 @@ interface KeySetEntry {
 }
 
 const MAX_KEYS = 100;
+/** fetchJson's own default, which bounds how long a process waits for another's fetch. */
+const DEFAULT_FETCH_TIMEOUT_MS = 5_000;
 
 export class PlatformKeys {
   private readonly entries = new Map<string, KeySetEntry>();
@@ -57,7 +67,7 @@ export class PlatformKeys {
     if (known && fresh) return known;
 
     if (this.mayFetch(entry, now, fresh)) {
-      await this.refresh(jwksUrl, entry);
+      await this.refresh(jwksUrl, entry, kid);
       const key = entry.keys.get(kid) ?? known;
       if (key) return key;
       if (entry.failedAt !== null) {
@@ -87,23 +97,72 @@ export class PlatformKeys {
     return entry.fetchedAt === null || now - entry.fetchedAt >= this.cooldownMs;
   }
 
-  private refresh(jwksUrl: string, entry: KeySetEntry): Promise<void> {
+  private refresh(jwksUrl: string, entry: KeySetEntry, kid: string): Promise<void> {
     if (entry.inflight) return entry.inflight;
-    entry.fetches += 1;
     entry.inflight = (async () => {
       try {
-        const body = await fetchJson(this.options.fetch, jwksUrl, { timeoutMs: this.options.timeoutMs });
-        entry.keys = await importKeySet(body);
-        entry.fetchedAt = this.options.now().getTime();
-        entry.failedAt = null;
-      } catch (err) {
-        entry.failedAt = this.options.now().getTime();
-        if (!(err instanceof HttpFailure) && !(err instanceof PlatformUnavailableError)) throw err;
+        const leased = this.options.shared ? await this.awaitShared(this.options.shared, jwksUrl, entry, kid) : false;
+        if (leased !== 'answered') await this.fetchSet(jwksUrl, entry, leased);
       } finally {
         entry.inflight = null;
       }
     })();
     return entry.inflight;
+  }
+
+  /**
+   * `answered` when another process's fetch settles this lookup; otherwise whether this process
+   * holds the fetch lease. The store is only a cache here: when it fails, the process fetches itself.
+   */
+  private async awaitShared(shared: SharedKeySets, jwksUrl: string, entry: KeySetEntry, kid: string): Promise<'answered' | boolean> {
+    try {
+      if (await this.adoptShared(shared, jwksUrl, entry, kid)) return 'answered';
+      const timeoutMs = this.options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+      if (await shared.claimFetch(jwksUrl, new Date(this.options.now().getTime() + timeoutMs + 1_000))) return true;
+      // Real time, not the injected clock: this is how long to wait for another process's fetch.
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, this.options.sharedPollMs ?? 25));
+        if (await this.adoptShared(shared, jwksUrl, entry, kid)) return 'answered';
+      }
+    } catch {
+      // fall through to a fetch of our own
+    }
+    return false;
+  }
+
+  /** Takes a set another process fetched after ours, if it has the kid or is too recent to refetch. */
+  private async adoptShared(shared: SharedKeySets, jwksUrl: string, entry: KeySetEntry, kid: string): Promise<boolean> {
+    const set = await shared.read(jwksUrl);
+    if (set === null || (entry.fetchedAt !== null && set.fetchedAt <= entry.fetchedAt)) return false;
+    const now = this.options.now().getTime();
+    if (now - set.fetchedAt >= this.maxAgeMs) return false;
+    try {
+      entry.keys = await importKeySet(set.body);
+    } catch {
+      return false;
+    }
+    entry.fetchedAt = set.fetchedAt;
+    entry.failedAt = null;
+    return entry.keys.has(kid) || now - set.fetchedAt < this.cooldownMs;
+  }
+
+  private async fetchSet(jwksUrl: string, entry: KeySetEntry, leased: boolean): Promise<void> {
+    const shared = this.options.shared;
+    entry.fetches += 1;
+    try {
+      const body = await fetchJson(this.options.fetch, jwksUrl, { timeoutMs: this.options.timeoutMs });
+      entry.keys = await importKeySet(body);
+      const fetchedAt = this.options.now().getTime();
+      entry.fetchedAt = fetchedAt;
+      entry.failedAt = null;
+      await shared?.write(jwksUrl, { body, fetchedAt }, new Date(fetchedAt + this.maxAgeMs)).catch(() => undefined);
+    } catch (err) {
+      entry.failedAt = this.options.now().getTime();
+      if (!(err instanceof HttpFailure) && !(err instanceof PlatformUnavailableError)) throw err;
+    } finally {
+      if (leased) await shared?.release(jwksUrl).catch(() => undefined);
+    }
   }
 }
 

@@ -29,6 +29,8 @@ export interface LoadOptions {
   concurrency: number;
   /** No launch starts after this many milliseconds from the phase's start. */
   maxDurationMs: number;
+  /** Virtual user k of n starts at k/n of this many milliseconds (0 or absent: all at once). */
+  rampMs?: number;
 }
 
 export async function runLoad(count: number, options: LoadOptions, launch: (index: number) => Promise<LaunchOutcome>): Promise<LoadResult> {
@@ -37,7 +39,11 @@ export async function runLoad(count: number, options: LoadOptions, launch: (inde
   const started = performance.now();
   const deadline = started + options.maxDurationMs;
 
-  async function virtualUser(): Promise<void> {
+  async function virtualUser(k: number): Promise<void> {
+    // Real browsers do not all click in the same millisecond; a burst that does measures the
+    // first instant's queue (every virtual user's first hop at once) rather than the burst.
+    const joinAt = users > 1 ? (k * (options.rampMs ?? 0)) / users : 0;
+    if (joinAt > 0) await new Promise((resolve) => setTimeout(resolve, joinAt));
     while (next < count && performance.now() < deadline) {
       const index = next++;
       const t0 = performance.now();
@@ -51,7 +57,8 @@ export async function runLoad(count: number, options: LoadOptions, launch: (inde
     }
   }
 
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, count)) }, () => virtualUser()));
+  const users = Math.max(1, Math.min(options.concurrency, count));
+  await Promise.all(Array.from({ length: users }, (_v, k) => virtualUser(k)));
   return { records, skipped: count - next, elapsedMs: performance.now() - started };
 }
 

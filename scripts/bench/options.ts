@@ -12,6 +12,10 @@ export interface BenchOptions {
   concurrency: number[];
   /** No launch of a phase starts after this many seconds. */
   durationS: number;
+  /** Virtual users join a phase evenly over this many milliseconds, not all in the same instant. */
+  rampMs: number;
+  /** LaunchGate's LAUNCHGATE_WORKERS. */
+  workers: number;
   /** First launches of extra students per partner before measuring; not in the tables. */
   warmup: number;
   /** Seats of each tenant's entitlement; null for unlimited. */
@@ -36,6 +40,8 @@ export const HELP = `npm run bench -- [options]
   --users N                 new students per partner and concurrency level (default 500; seats: 10000)
   --concurrency LIST        virtual users, comma-separated (default 32,64; seats: 64)
   --duration S              longest a phase may run, in seconds (default 7; seats: 300)
+  --ramp MS                 virtual users join each phase evenly over MS milliseconds (default 250; 0: all at once)
+  --workers N               LaunchGate's LAUNCHGATE_WORKERS: processes sharing its port (default 1)
   --warmup N                unmeasured first launches per partner before the phases (default 100; seats: 0)
   --seats N|unlimited       seats of each tenant's entitlement (default unlimited; seats: 5000)
   --log-level LEVEL         LaunchGate's LOG_LEVEL (default info, as deployed)
@@ -76,7 +82,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     given.set(name.slice(2), value);
   }
   if (flags.has('--help') || flags.has('-h')) throw new OptionError(HELP);
-  const known = new Set(['scenario', 'partners', 'users', 'concurrency', 'duration', 'warmup', 'seats', 'log-level', 'profile', 'node-flags', 'out', 'runtime']);
+  const known = new Set(['scenario', 'partners', 'users', 'concurrency', 'duration', 'ramp', 'workers', 'warmup', 'seats', 'log-level', 'profile', 'node-flags', 'out', 'runtime']);
   for (const name of given.keys()) if (!known.has(name)) throw new OptionError(`unknown option --${name}\n\n${HELP}`);
 
   const scenario = given.get('scenario') ?? 'default';
@@ -97,6 +103,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     users: positiveInt('--users', given.get('users') ?? (seatsScenario ? '10000' : '500'), 1_000_000),
     concurrency,
     durationS: positiveInt('--duration', given.get('duration') ?? (seatsScenario ? '300' : '7'), 3600),
+    rampMs: wholeNumber('--ramp', given.get('ramp') ?? '250', 60_000),
+    workers: positiveInt('--workers', given.get('workers') ?? '1', 64),
     warmup: wholeNumber('--warmup', given.get('warmup') ?? (seatsScenario ? '0' : '100'), 100_000),
     seats: seatsRaw === 'unlimited' ? null : positiveInt('--seats', seatsRaw, 100_000_000),
     logLevel: given.get('log-level') ?? 'info',

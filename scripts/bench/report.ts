@@ -46,6 +46,10 @@ export function renderReport(results: BenchResults, targets: TargetRow[]): { tex
   const m = results.machine;
   out.push(`LaunchGate benchmark — ${results.options.scenario} scenario, ${m.cpus} CPUs (${m.cpuModel}), Node ${m.node}`);
   out.push('Load generator, partner simulators and the server share this machine; latencies are whole launches (every redirect).');
+  out.push(
+    `LaunchGate: ${results.options.workers === 1 ? 'one process' : `${results.options.workers} worker processes (LAUNCHGATE_WORKERS), figures summed over them`}; ` +
+      `virtual users join each phase over ${results.options.rampMs} ms.`,
+  );
   out.push(`Load average at start: ${m.loadAverageAtStart.join(' ')}. CPU seconds during the run: ${Object.entries(results.cpuSeconds).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')}.`);
   out.push('');
   out.push(

@@ -29,8 +29,7 @@ function statusKb(status: string, field: string): number {
   return match ? Number(match[1]) : Number.NaN;
 }
 
-/** Null when the process is gone or /proc is not there (not Linux). */
-export function sampleProcess(pid: number): ProcSample | null {
+function sampleOne(pid: number): ProcSample | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces; fields after the closing parenthesis are fixed.
@@ -48,10 +47,50 @@ export function sampleProcess(pid: number): ProcSample | null {
   }
 }
 
-/** Resets VmHWM to the current RSS; false when the kernel does not allow it (the peak then spans the whole run). */
+/** The process and every live descendant (LaunchGate with LAUNCHGATE_WORKERS > 1 is a supervisor and its workers). */
+export function processTree(pid: number): number[] {
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    let tasks: string[];
+    try {
+      tasks = fs.readdirSync(`/proc/${tree[i]!}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      try {
+        const children = fs.readFileSync(`/proc/${tree[i]!}/task/${task}/children`, 'utf8').trim();
+        if (children !== '') tree.push(...children.split(/\s+/).map(Number));
+      } catch {
+        // the task ended while we looked
+      }
+    }
+  }
+  return tree;
+}
+
+/**
+ * A process with its descendants: CPU and RSS summed, and the peak as the sum of each one's peak
+ * (an upper bound of the tree's peak). Null when the process is gone or /proc is not there.
+ */
+export function sampleProcess(pid: number): ProcSample | null {
+  const root = sampleOne(pid);
+  if (root === null) return null;
+  const total = { ...root };
+  for (const child of processTree(pid).slice(1)) {
+    const sample = sampleOne(child);
+    if (sample === null) continue;
+    total.cpuSeconds += sample.cpuSeconds;
+    total.rssMb += sample.rssMb;
+    total.peakRssMb += sample.peakRssMb;
+  }
+  return total;
+}
+
+/** Resets VmHWM to the current RSS in the whole tree; false when the kernel does not allow it (the peak then spans the whole run). */
 export function resetPeak(pid: number): boolean {
   try {
-    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    for (const member of processTree(pid)) fs.writeFileSync(`/proc/${member}/clear_refs`, '5');
     return true;
   } catch {
     return false;

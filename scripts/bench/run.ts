@@ -145,7 +145,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
     progress('starting LaunchGate');
     lg = await startLaunchGate({
       runtime: options.runtime,
-      partnerEnv,
+      partnerEnv: { ...partnerEnv, LAUNCHGATE_WORKERS: String(options.workers) },
       logLevel: options.logLevel,
       nodeFlags: [...options.nodeFlags, ...(options.profileDir !== null ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [])],
     });
@@ -179,7 +179,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       await pool.warm(driver.origin, cohort.concurrency);
       const tag = `bench-${target.system}-${cohort.partner}-c${cohort.concurrency}-${kind}`;
       const { value: load, cost } = await measure(target.pid, () =>
-        runLoad(indices.length, { concurrency: cohort.concurrency, maxDurationMs: options.durationS * 1000 }, (j): Promise<LaunchOutcome> => {
+        runLoad(indices.length, { concurrency: cohort.concurrency, maxDurationMs: options.durationS * 1000, rampMs: options.rampMs }, (j): Promise<LaunchOutcome> => {
           const i = indices[j]!;
           const requestId = `${tag}-${i}`;
           if (target.system === 'launchgate') requestIds.push(requestId);
@@ -371,7 +371,7 @@ async function runMixedBurst(
   progress(`burst: ${order.length} new students against ${options.seats ?? 'unlimited'} seats, ${concurrency} at a time`);
   const outcomesByPartner = new Map<BenchPartner, number[]>();
   const { value: load, cost } = await measure(lg.pid, () =>
-    runLoad(order.length, { concurrency, maxDurationMs: options.durationS * 1000 }, (j) => {
+    runLoad(order.length, { concurrency, maxDurationMs: options.durationS * 1000, rampMs: options.rampMs }, (j) => {
       const { cohort, i } = order[j]!;
       const requestId = `bench-${cohort.partner}-burst-${i}`;
       requestIds.push(requestId);

@@ -4,7 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { exportJWK, generateKeyPair } from 'jose';
-import { PlatformKeys } from '../platform-keys';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PlatformKeys, type PlatformKeysOptions } from '../platform-keys';
+import { SharedKeySets } from '../shared-key-sets';
+import type { FetchLike } from '../http';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite';
 import { LaunchCheckError, PlatformUnavailableError } from '../errors';
 import { newBrowser, postLaunch, beginLogin, startCanvasWorld, type CanvasWorld } from './helpers';
 
@@ -80,6 +86,75 @@ describe('Platform key cache', function () {
       t += 60_000;
       await assert.rejects(cache.key(URL_A, kid), LaunchCheckError);
     }
+  });
+});
+
+describe('Platform key cache shared through the store (several processes)', function () {
+  const URL_A = 'https://canvas.example/api/lti/security/jwks';
+  let t = 0;
+  const now = () => new Date(t);
+  let dir: string;
+  let stores: SqliteStore[] = [];
+  beforeEach(() => {
+    t = Date.parse('2030-01-01T00:00:00Z');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launchgate-jwks-'));
+    // Two connections to one file, as two LaunchGate processes have.
+    stores = [0, 1].map(() => openSqliteStore({ file: path.join(dir, 'shared.sqlite'), now }));
+    return Promise.all(stores.map((s) => s.init()));
+  });
+  afterEach(async () => {
+    for (const s of stores) await s.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const inProcess = (i: number, fetchImpl: FetchLike, extra: Partial<PlatformKeysOptions> = {}) =>
+    new PlatformKeys({ fetch: fetchImpl, now, shared: new SharedKeySets(stores[i]!.ephemeral), sharedPollMs: 5, ...extra });
+
+  it('a burst spread over two processes costs the platform one fetch', async () => {
+    const platform = fakePlatform({ keys: [await jwk('k1')] });
+    const [a, b] = [inProcess(0, platform.fetchImpl), inProcess(1, platform.fetchImpl)];
+    const keys = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).key(URL_A, 'k1')));
+    assert.equal(keys.length, 20);
+    assert.equal(platform.state.calls, 1);
+    assert.equal(a.fetchCount(URL_A) + b.fetchCount(URL_A), 1);
+  });
+
+  it('a process that starts later uses the set another fetched, and a rotation is fetched once for both', async () => {
+    const platform = fakePlatform({ keys: [await jwk('k1')] });
+    const a = inProcess(0, platform.fetchImpl, { cooldownMs: 30_000 });
+    await a.key(URL_A, 'k1');
+    const b = inProcess(1, platform.fetchImpl, { cooldownMs: 30_000 });
+    await b.key(URL_A, 'k1');
+    assert.equal(platform.state.calls, 1);
+    platform.state.keys = { keys: [await jwk('k1'), await jwk('k2')] };
+    t += 31_000;
+    await Promise.all([a.key(URL_A, 'k2'), b.key(URL_A, 'k2')]);
+    assert.equal(platform.state.calls, 2);
+  });
+
+  it('a forged kid buys no fetch from either process within the cooldown', async () => {
+    const platform = fakePlatform({ keys: [await jwk('k1')] });
+    const [a, b] = [inProcess(0, platform.fetchImpl), inProcess(1, platform.fetchImpl)];
+    await a.key(URL_A, 'k1');
+    for (const cache of [a, b]) {
+      await assert.rejects(cache.key(URL_A, 'forged'), (err: unknown) => err instanceof LaunchCheckError && err.code === 'kid_unknown');
+    }
+    assert.equal(platform.state.calls, 1);
+  });
+
+  it('when the fetching process fails, the waiting one still gets keys (the store is only a cache)', async () => {
+    const platform = fakePlatform({ keys: [await jwk('k1')] });
+    let failNext = true;
+    const flaky: FetchLike = async () => {
+      if (failNext) {
+        failNext = false;
+        await new Promise((r) => setTimeout(r, 20));
+        return new Response('unavailable', { status: 503 });
+      }
+      return platform.fetchImpl();
+    };
+    const [a, b] = [inProcess(0, flaky, { timeoutMs: 500 }), inProcess(1, platform.fetchImpl, { timeoutMs: 500 })];
+    const results = await Promise.allSettled([a.key(URL_A, 'k1'), b.key(URL_A, 'k1')]);
+    assert.equal(results[1]!.status, 'fulfilled');
   });
 });
 
