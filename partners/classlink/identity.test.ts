@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { classlinkIdentity, classlinkRole } from './identity';
+import { OAuthLaunchError } from '../oauth/errors';
+import { classlinkIdentity, classlinkRole, fetchClassLinkIdentity, infoScope } from './identity';
 
 describe('ClassLink identity normalization', function () {
   it('keys the person on String(UserId) and the tenant on String(TenantId)', () => {
@@ -29,5 +30,31 @@ describe('ClassLink identity normalization', function () {
     assert.equal(identity.email, undefined);
     assert.equal(identity.displayName, 'Reading Student');
     assert.equal(identity.givenName, 'Reading');
+  });
+});
+
+describe('ClassLink identity fetch: what a failure knows', function () {
+  async function failureOf(body: unknown): Promise<OAuthLaunchError> {
+    try {
+      await fetchClassLinkIdentity({ getJson: async () => body }, 'token');
+    } catch (err) {
+      assert.ok(err instanceof OAuthLaunchError, `expected an OAuthLaunchError, got ${String(err)}`);
+      return err;
+    }
+    assert.fail('expected a failure');
+  }
+
+  it('an answer that names the tenant but lacks the user id still names the tenant', async () => {
+    const err = await failureOf({ TenantId: 2, Role: 'Student' });
+    assert.equal(err.check, 'userinfo_incomplete');
+    assert.deepEqual(err.tenant, { partner: 'classlink', tenantId: '2' });
+    assert.equal(err.subject, undefined);
+  });
+
+  it('an answer without a usable TenantId names no tenant, only the user', async () => {
+    const err = await failureOf({ UserId: 7, TenantId: 'not a tenant id!' });
+    assert.equal(err.tenant, undefined);
+    assert.equal(err.subject, '7');
+    assert.deepEqual(infoScope('not an object'), {});
   });
 });

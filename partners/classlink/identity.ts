@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { normalizeEmail, type LaunchIdentity, type NormalizedRole } from '../../src/identity/launch-identity';
 import { parseAnswer, text } from '../oauth/answer-shape';
+import { OAuthLaunchError, type FailureScope } from '../oauth/errors';
 import type { PartnerApi } from '../oauth/oauth-partner';
 
 /** ClassLink ids are numbers in the documentation; accept numeric strings too. */
@@ -54,6 +55,25 @@ export function classlinkIdentity(info: ClassLinkInfo): LaunchIdentity {
   };
 }
 
+/** Pure: whatever `/v2/my/info` says of the tenant and user even when the whole answer does not parse. */
+export function infoScope(body: unknown): FailureScope {
+  if (typeof body !== 'object' || body === null) return {};
+  const record = body as Record<string, unknown>;
+  const tenantId = Id.safeParse(record.TenantId);
+  const userId = Id.safeParse(record.UserId);
+  return {
+    ...(tenantId.success ? { tenant: { partner: 'classlink' as const, tenantId: String(tenantId.data) } } : {}),
+    ...(userId.success ? { subject: String(userId.data) } : {}),
+  };
+}
+
 export async function fetchClassLinkIdentity(api: PartnerApi, accessToken: string): Promise<LaunchIdentity> {
-  return classlinkIdentity(parseAnswer(InfoAnswer, await api.getJson('/v2/my/info', accessToken), '/v2/my/info'));
+  const body = await api.getJson('/v2/my/info', accessToken);
+  try {
+    return classlinkIdentity(parseAnswer(InfoAnswer, body, '/v2/my/info'));
+  } catch (err) {
+    // An answer that names the tenant but lacks, say, the user id still belongs in the tenant's audit log.
+    if (err instanceof OAuthLaunchError) throw err.within(infoScope(body));
+    throw err;
+  }
 }

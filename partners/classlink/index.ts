@@ -3,19 +3,19 @@
  * `profile` (what `/v2/my/info` needs), and the identity from `/v2/my/info`. One ClassLink app
  * serves many districts; `TenantId` names the tenant.
  */
-import type { OAuthPartnerConfig } from '../../src/server/config';
+import { OAUTH_DEFAULTS, type OAuthPartnerConfig } from '../../src/server/config';
 import type { PartnerModule } from '../../src/server/partner-module';
 import { oauthPartnerModule, type OAuthPartnerDefinition, type OAuthPartnerDeps } from '../oauth/oauth-partner';
 import { fetchClassLinkIdentity } from './identity';
 
 export interface ClassLinkDeps extends OAuthPartnerDeps {
-  /** ClassLink's documentation lists no PKCE parameters, so it is off unless turned on here. */
+  /** ClassLink's documentation lists no PKCE parameters, so it is off unless turned on here (CLASSLINK_PKCE). */
   pkce?: boolean;
-  /** Space-separated scopes to request; must be enabled for the app in ClassLink's console. */
+  /** Space-separated scopes to request (CLASSLINK_SCOPE); must be enabled for the app in ClassLink's console. */
   scope?: string;
 }
 
-export const CLASSLINK_DEFAULT_SCOPE = 'profile';
+export const CLASSLINK_DEFAULT_SCOPE = OAUTH_DEFAULTS.classlinkScope;
 
 export function classlinkDefinition(deps: ClassLinkDeps = {}): OAuthPartnerDefinition {
   return {
@@ -23,7 +23,7 @@ export function classlinkDefinition(deps: ClassLinkDeps = {}): OAuthPartnerDefin
     displayName: 'ClassLink',
     envPrefix: 'CLASSLINK',
     clientAuth: 'body',
-    pkce: deps.pkce ?? false,
+    pkce: deps.pkce ?? OAUTH_DEFAULTS.classlinkPkce,
     scope: deps.scope ?? CLASSLINK_DEFAULT_SCOPE,
     fetchIdentity: fetchClassLinkIdentity,
   };

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { cleverIdentity } from './identity';
+import { OAuthLaunchError, partnerError } from '../oauth/errors';
+import type { PartnerApi } from '../oauth/oauth-partner';
+import { cleverIdentity, fetchCleverIdentity, meDistrict } from './identity';
 
 describe('Clever identity normalization', function () {
   const base = { id: '5be3bbeea96f6b000153b0f5', district: '58da8c6ad3ef4f0254099f4a' };
@@ -38,5 +40,63 @@ describe('Clever identity normalization', function () {
     const blank = cleverIdentity({ ...base, name: { first: '', last: '  ' } });
     assert.equal(blank.givenName, undefined);
     assert.equal(blank.familyName, undefined);
+  });
+});
+
+describe('Clever identity fetch: what a failure knows', function () {
+  const me = {
+    data: { id: 'u1', type: 'user' },
+    links: [
+      { rel: 'canonical', uri: '/v3.0/users/u1' },
+      { rel: 'district', uri: '/v3.0/districts/d1' },
+    ],
+  };
+  const api = (users: () => unknown): PartnerApi => ({
+    getJson: async (path) => {
+      if (path === '/v3.0/me') return me;
+      return users();
+    },
+  });
+
+  async function failureOf(promise: Promise<unknown>): Promise<OAuthLaunchError> {
+    try {
+      await promise;
+    } catch (err) {
+      assert.ok(err instanceof OAuthLaunchError, `expected an OAuthLaunchError, got ${String(err)}`);
+      return err;
+    }
+    assert.fail('expected a failure');
+  }
+
+  it('takes the district from /v3.0/me, in data.district or its district link', () => {
+    assert.equal(meDistrict({ data: { id: 'u1', district: 'd9' } }), 'd9');
+    assert.equal(meDistrict(me), 'd1');
+    assert.equal(meDistrict({ data: { id: 'u1' }, links: [{ rel: 'district', uri: 'https://elsewhere.example/x' }] }), undefined);
+  });
+
+  it('a /v3.0/users/{id} failure after /v3.0/me names the district and the user', async () => {
+    const err = await failureOf(
+      fetchCleverIdentity(
+        api(() => {
+          throw partnerError('userinfo_endpoint_500', '/v3.0/users/u1 answered HTTP 500');
+        }),
+        'token',
+      ),
+    );
+    assert.equal(err.check, 'userinfo_endpoint_500');
+    assert.deepEqual(err.tenant, { partner: 'clever', districtId: 'd1' });
+    assert.equal(err.subject, 'u1');
+  });
+
+  it('a /v3.0/users/{id} answer for another district is refused, in the name of the district /v3.0/me gave', async () => {
+    const err = await failureOf(fetchCleverIdentity(api(() => ({ data: { id: 'u1', district: 'd2' } })), 'token'));
+    assert.equal(err.check, 'userinfo_incomplete');
+    assert.deepEqual(err.tenant, { partner: 'clever', districtId: 'd1' });
+  });
+
+  it('a /v3.0/me failure names nobody', async () => {
+    const err = await failureOf(fetchCleverIdentity({ getJson: async () => ({ data: {} }) }, 'token'));
+    assert.equal(err.tenant, undefined);
+    assert.equal(err.subject, undefined);
   });
 });

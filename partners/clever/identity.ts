@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { normalizeEmail, uniqueRoles, type LaunchIdentity, type NormalizedRole } from '../../src/identity/launch-identity';
 import { parseAnswer, text } from '../oauth/answer-shape';
-import { partnerError } from '../oauth/errors';
+import { OAuthLaunchError, partnerError } from '../oauth/errors';
 import type { PartnerApi } from '../oauth/oauth-partner';
 
 const MeAnswer = z.object({
@@ -14,7 +14,20 @@ const MeAnswer = z.object({
     id: z.string().min(1),
     district: z.string().min(1).optional(),
   }),
+  links: z.array(z.object({ rel: z.string(), uri: z.string() }).passthrough()).optional(),
 });
+
+type Me = z.infer<typeof MeAnswer>;
+
+const DISTRICT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const DISTRICT_LINK = /^\/v3\.0\/districts\/([A-Za-z0-9_-]{1,64})$/;
+
+/** Pure: the district `/v3.0/me` names, in `data.district` or its `district` link; undefined if neither. */
+export function meDistrict(me: Me): string | undefined {
+  if (me.data.district !== undefined) return DISTRICT_ID.test(me.data.district) ? me.data.district : undefined;
+  const link = me.links?.find((l) => l.rel === 'district');
+  return link ? DISTRICT_LINK.exec(link.uri)?.[1] : undefined;
+}
 
 const UserAnswer = z.object({
   data: z.object({
@@ -61,14 +74,23 @@ export function cleverIdentity(user: CleverUser): LaunchIdentity {
 
 export async function fetchCleverIdentity(api: PartnerApi, accessToken: string): Promise<LaunchIdentity> {
   const me = parseAnswer(MeAnswer, await api.getJson('/v3.0/me', accessToken), '/v3.0/me');
-  const user = parseAnswer(
-    UserAnswer,
-    await api.getJson(`/v3.0/users/${encodeURIComponent(me.data.id)}`, accessToken),
-    '/v3.0/users/{id}',
-  ).data;
-  if (user.id !== me.data.id) throw partnerError('userinfo_incomplete', '/v3.0/users/{id} describes a different user than /v3.0/me');
-  if (me.data.district !== undefined && me.data.district !== user.district) {
-    throw partnerError('userinfo_incomplete', '/v3.0/me and /v3.0/users/{id} name different districts');
+  // From here on Clever has said who and where: a failure says so too, for the district's audit log.
+  const district = meDistrict(me);
+  const scope = { subject: me.data.id, ...(district !== undefined ? { tenant: { partner: 'clever' as const, districtId: district } } : {}) };
+  try {
+    const user = parseAnswer(
+      UserAnswer,
+      await api.getJson(`/v3.0/users/${encodeURIComponent(me.data.id)}`, accessToken),
+      '/v3.0/users/{id}',
+    ).data;
+    if (user.id !== me.data.id) throw partnerError('userinfo_incomplete', '/v3.0/users/{id} describes a different user than /v3.0/me');
+    const named = me.data.district ?? district;
+    if (named !== undefined && named !== user.district) {
+      throw partnerError('userinfo_incomplete', '/v3.0/me and /v3.0/users/{id} name different districts');
+    }
+    return cleverIdentity(user);
+  } catch (err) {
+    if (err instanceof OAuthLaunchError) throw err.within(scope);
+    throw err;
   }
-  return cleverIdentity(user);
 }

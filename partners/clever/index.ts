@@ -4,13 +4,13 @@
  * start route, and the identity from `/v3.0/me` + `/v3.0/users/{id}`. One Clever app serves every
  * district; the district id names the tenant.
  */
-import type { OAuthPartnerConfig } from '../../src/server/config';
+import { OAUTH_DEFAULTS, type OAuthPartnerConfig } from '../../src/server/config';
 import type { PartnerModule } from '../../src/server/partner-module';
 import { oauthPartnerModule, StartParamError, type OAuthPartnerDefinition, type OAuthPartnerDeps } from '../oauth/oauth-partner';
 import { fetchCleverIdentity } from './identity';
 
 export interface CleverDeps extends OAuthPartnerDeps {
-  /** Clever does not document PKCE, so it is off unless turned on here. */
+  /** Clever does not document PKCE, so it is off unless turned on here (CLEVER_PKCE). */
   pkce?: boolean;
 }
 
@@ -22,7 +22,7 @@ export function cleverDefinition(deps: CleverDeps = {}): OAuthPartnerDefinition 
     displayName: 'Clever',
     envPrefix: 'CLEVER',
     clientAuth: 'basic',
-    pkce: deps.pkce ?? false,
+    pkce: deps.pkce ?? OAUTH_DEFAULTS.cleverPkce,
     startParams(query): Record<string, string> {
       const hint = query.district_id;
       if (hint === undefined || hint === '') return {};
@@ -32,6 +32,7 @@ export function cleverDefinition(deps: CleverDeps = {}): OAuthPartnerDefinition 
       // Clever uses the hint to skip its district picker (the same parameter as Instant Login links).
       return { district_id: hint };
     },
+    tenantHint: (params) => (params.district_id !== undefined ? { partner: 'clever', districtId: params.district_id } : undefined),
     fetchIdentity: fetchCleverIdentity,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
+import type { TenantKey } from '../../src/identity/launch-identity';
 import type { EphemeralStore } from '../../src/store/port';
 
 export const OAUTH_PARTNERS = ['clever', 'classlink'] as const;
@@ -19,6 +20,11 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
 export interface FlowRecord {
   state: string;
   verifier?: string;
+  /**
+   * The tenant the start link named (Clever's `district_id` hint), unconfirmed by the partner: kept
+   * only so a launch that fails before the partner names the tenant reaches that tenant's audit log.
+   */
+  tenantHint?: TenantKey;
 }
 
 export interface FlowDeps {
@@ -54,9 +60,13 @@ export class BrowserFlows {
   constructor(private readonly deps: FlowDeps) {}
 
   /** Starts a flow for this browser and returns its state. */
-  async begin(res: Response, partner: OAuthPartner, verifier: string | undefined): Promise<string> {
+  async begin(res: Response, partner: OAuthPartner, verifier: string | undefined, tenantHint?: TenantKey): Promise<string> {
     const flowId = this.deps.randomToken();
-    const record: FlowRecord = { state: this.deps.randomToken(), ...(verifier !== undefined ? { verifier } : {}) };
+    const record: FlowRecord = {
+      state: this.deps.randomToken(),
+      ...(verifier !== undefined ? { verifier } : {}),
+      ...(tenantHint !== undefined ? { tenantHint } : {}),
+    };
     const expiresAt = new Date(this.deps.now().getTime() + FLOW_TTL_MS);
     const stored = await this.deps.ephemeral.putIfAbsent(flowNamespace(partner), flowId, JSON.stringify(record), expiresAt);
     if (!stored) throw new Error('flow id collision');

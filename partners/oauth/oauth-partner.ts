@@ -4,24 +4,31 @@
  *
  *   GET /auth/<partner>            start: forget earlier flows in this browser, redirect to the
  *                                  partner with a fresh state bound to this browser
+ *   GET /auth/<partner>?reauth=1   the same, sent by a portal launch: the browser must bring back
+ *                                  the re-authorization cookie set a moment before, or it drops
+ *                                  cookies and is refused here rather than sent round again
  *   GET /auth/<partner>/callback   with code + state: check the state, exchange the code once,
  *                                  ask who the user is, hand the identity to the sink;
  *                                  with only a code (portal launch): never exchange it, start a
  *                                  fresh authorization instead, a bounded number of times
+ *
+ * A failure names the tenant whenever it is known (from the partner's answers, or the start link's
+ * hint), so the audit event reaches that organization's log.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import passport from 'passport';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import type { LaunchIdentity } from '../../src/identity/launch-identity';
-import type { OAuthPartnerConfig } from '../../src/server/config';
+import type { LaunchIdentity, TenantKey } from '../../src/identity/launch-identity';
+import type { FailureNotice } from '../../src/identity/launch-sink';
+import { OAUTH_DEFAULTS, type OAuthPartnerConfig } from '../../src/server/config';
 import { html, page } from '../../src/server/html';
 import type { PartnerContext, PartnerModule } from '../../src/server/partner-module';
 import { BrowserFlows, type FlowDeps, type OAuthPartner } from './browser-flows';
-import { launchInvalid, partnerError, unwrapLaunchError, type OAuthLaunchError } from './errors';
+import { launchInvalid, partnerError, storeStep, unwrapLaunchError, type FailureScope, type OAuthLaunchError } from './errors';
 import { getUserJson, type ClientAuth, type PartnerHttpOptions } from './partner-http';
 import { keepAliveTransport, type PartnerTransport } from './partner-transport';
-import { DEFAULT_REAUTH_POLICY, ReauthLimiter, type ReauthPolicy } from './reauth-limit';
+import { DEFAULT_REAUTH_POLICY, REAUTH_MARKER, ReauthLimiter, type ReauthPolicy } from './reauth-limit';
 import { PartnerOAuthStrategy, type PartnerAuthenticateOptions, type StateFailure } from './strategy';
 
 /** Reads the partner's API with the user's token. `path` starts with `/`. */
@@ -50,11 +57,13 @@ export interface OAuthPartnerDefinition {
   scope?: string;
   /** Optional hints on the start route, turned into authorization parameters; throws StartParamError. */
   startParams?(query: Request['query']): Record<string, string>;
+  /** The tenant those parameters name (Clever's `district_id`), unconfirmed until the partner answers. */
+  tenantHint?(authorizationParams: Record<string, string>): TenantKey | undefined;
   fetchIdentity(api: PartnerApi, accessToken: string): Promise<LaunchIdentity>;
 }
 
 export interface OAuthPartnerDeps {
-  /** Deadline for each call to the partner (token, user info); 10 s by default. */
+  /** Deadline for each call to the partner (token, user info); DEFAULT_PARTNER_TIMEOUT_MS by default (PARTNER_TIMEOUT_MS). */
   timeoutMs?: number;
   /** Outbound HTTP to the partner; keep-alive connections over node's http/https by default. */
   transport?: PartnerTransport;
@@ -62,7 +71,7 @@ export interface OAuthPartnerDeps {
   randomToken?: () => string;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_PARTNER_TIMEOUT_MS = OAUTH_DEFAULTS.timeoutMs;
 /** Longer than any partner keeps a code alive (Clever ~1 min, ClassLink 5 min). */
 const USED_CODE_TTL_MS = 15 * 60_000;
 
@@ -88,6 +97,18 @@ function notConfiguredHandler(def: OAuthPartnerDefinition): RequestHandler {
         }),
       );
   };
+}
+
+const COOKIES_BLOCKED: FailureNotice = {
+  title: 'This browser is blocking cookies LaunchGate needs',
+  explanation:
+    'Signing in from your portal needs a cookie that lasts a few minutes, and this browser did not keep it, so the sign-in cannot be finished safely.',
+  nextStep: 'Allow cookies for this site (or leave private browsing), then open the app again from your portal. If it keeps happening, ask your IT administrator.',
+};
+
+/** Who the launch was for, as far as this request got; hinted: only the start link said so. */
+interface KnownScope extends FailureScope {
+  hinted?: boolean;
 }
 
 function badStartPage(res: Response, def: OAuthPartnerDefinition, message: string): void {
@@ -129,9 +150,11 @@ export function oauthPartnerModule(def: OAuthPartnerDefinition, config: OAuthPar
         randomToken: deps.randomToken ?? (() => randomBytes(32).toString('base64url')),
       };
       const flows = new BrowserFlows(flowDeps);
+      // Per request, what is known of the tenant before the partner names it (the start link's hint).
+      const scopes = new WeakMap<Request, KnownScope>();
       const reauth = new ReauthLimiter(flowDeps, deps.reauthPolicy ?? DEFAULT_REAUTH_POLICY);
       const transport = deps.transport ?? (ownTransport = keepAliveTransport());
-      const http: PartnerHttpOptions = { timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS, transport };
+      const http: PartnerHttpOptions = { timeoutMs: deps.timeoutMs ?? DEFAULT_PARTNER_TIMEOUT_MS, transport };
       const api: PartnerApi = { getJson: (path, token) => getUserJson(config.apiUrl + path, token, http) };
 
       const authenticator = new passport.Passport();
@@ -153,11 +176,46 @@ export function oauthPartnerModule(def: OAuthPartnerDefinition, config: OAuthPar
               new Date(ctx.now().getTime() + USED_CODE_TTL_MS),
             ),
           fetchIdentity: (token) => def.fetchIdentity(api, token),
+          tenantHint: (req) => scopes.get(req)?.tenant,
+          flowMatched: (req, flow) => {
+            if (flow.tenantHint !== undefined) scopes.set(req, { tenant: flow.tenantHint, hinted: true });
+          },
         }),
       );
 
-      const fail = (req: Request, res: Response, err: OAuthLaunchError) =>
-        ctx.sink.fail(req, res, { partner: def.partner, reason: err.reason, check: err.check, cause: err.message });
+      const fail = async (req: Request, res: Response, err: OAuthLaunchError, notice?: FailureNotice) => {
+        if (err.reason === 'store_error') {
+          const cause = err.cause;
+          ctx.logger.error(
+            { requestId: res.locals.requestId, partner: def.partner, check: err.check, error: cause instanceof Error ? `${cause.name}: ${cause.message}` : 'non-error thrown' },
+            'the store failed during an OAuth launch',
+          );
+        }
+        // What the partner said wins; the start link's hint only fills in when it said nothing.
+        const known = scopes.get(req);
+        const tenant = err.tenant ?? known?.tenant;
+        const hintedOnly = err.tenant === undefined && known?.hinted === true;
+        await ctx.sink.fail(req, res, {
+          partner: def.partner,
+          reason: err.reason,
+          check: err.check,
+          cause: hintedOnly ? `${err.message} (tenant from the start link's hint, not confirmed by ${def.displayName})` : err.message,
+          ...(tenant !== undefined ? { tenant } : {}),
+          ...(err.subject !== undefined ? { subject: err.subject } : {}),
+          ...(notice !== undefined ? { notice } : {}),
+        });
+      };
+
+      /** Ends the request at the sink for every failure we know; anything else is logged and ends as unexpected_error. */
+      const endWith = async (req: Request, res: Response, err: unknown) => {
+        const known = unwrapLaunchError(err);
+        if (known !== null) return fail(req, res, known);
+        ctx.logger.error(
+          { requestId: res.locals.requestId, partner: def.partner, error: err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown' },
+          'unexpected error in an OAuth route',
+        );
+        return fail(req, res, partnerError('unexpected_error', 'the route failed unexpectedly; the log has the details'));
+      };
 
       const start = async (req: Request, res: Response, next: NextFunction) => {
         res.set('Cache-Control', 'no-store');
@@ -175,14 +233,48 @@ export function oauthPartnerModule(def: OAuthPartnerDefinition, config: OAuthPar
           }
           throw err;
         }
-        await flows.forgetAll(req, res);
+        if (req.query[REAUTH_MARKER] !== undefined && !reauth.cookieCameBack(req, def.partner)) {
+          // Sent here by a portal launch that set the cookie a moment ago: the browser drops our
+          // cookies. Another round would go the same way (forever, if the partner drops the state).
+          await fail(
+            req,
+            res,
+            launchInvalid(
+              'cookies_blocked',
+              'the browser came back for a re-authorization without the cookie LaunchGate had just set: it blocks or drops cookies, so no flow can be bound to it',
+            ),
+            COOKIES_BLOCKED,
+          );
+          return;
+        }
+        const hint = def.tenantHint?.(authorizationParams);
+        if (hint !== undefined) scopes.set(req, { tenant: hint, hinted: true });
+        try {
+          await storeStep('flow_store_failed', 'forgetting earlier sign-in flows', () => flows.forgetAll(req, res));
+        } catch (err) {
+          await endWith(req, res, err);
+          return;
+        }
         const options: PartnerAuthenticateOptions = { session: false, authorizationParams };
         // Only an error reaches the callback here: the strategy answers a start with a redirect.
-        authenticator.authenticate(def.partner, options, (err: unknown) => next(err))(req, res, next);
+        authenticator.authenticate(def.partner, options, (err: unknown) => {
+          if (unwrapLaunchError(err) === null) {
+            next(err);
+            return;
+          }
+          endWith(req, res, err).catch(next);
+        })(req, res, next);
       };
 
       const portalLaunch = async (req: Request, res: Response) => {
-        if (!(await reauth.allow(req, res, def.partner))) {
+        let allowed: boolean;
+        try {
+          allowed = await storeStep('reauth_store_failed', 'counting re-authorizations', () => reauth.allow(req, res, def.partner));
+        } catch (err) {
+          await endWith(req, res, err);
+          return;
+        }
+        if (!allowed) {
           const policy = deps.reauthPolicy ?? DEFAULT_REAUTH_POLICY;
           await fail(
             req,
@@ -196,27 +288,27 @@ export function oauthPartnerModule(def: OAuthPartnerDefinition, config: OAuthPar
           return;
         }
         ctx.logger.info({ requestId: res.locals.requestId, partner: def.partner }, 'portal launch without state: starting a fresh authorization');
-        // The partner's session makes this seamless; the portal's code is never exchanged.
-        res.redirect(303, startPath);
+        // The partner's session makes this seamless; the portal's code is never exchanged. The marker
+        // makes the start route check that the browser kept the re-authorization cookie.
+        res.redirect(303, `${startPath}?${REAUTH_MARKER}=1`);
       };
 
       const settle = async (req: Request, res: Response, err: unknown, user: unknown, info: unknown) => {
-        if (err) {
-          const known = unwrapLaunchError(err);
-          if (known !== null) return fail(req, res, known);
-          ctx.logger.error(
-            { requestId: res.locals.requestId, partner: def.partner, error: err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown' },
-            'unexpected error in an OAuth callback',
-          );
-          return fail(req, res, partnerError('unexpected_error', 'the callback failed unexpectedly; the log has the details'));
-        }
+        if (err) return endWith(req, res, err);
         if (!user) {
           const failure = info as Partial<StateFailure> | undefined;
           return fail(req, res, launchInvalid('state_mismatch', failure?.message ?? 'the state check failed'));
         }
-        await flows.forgetAll(req, res, def.partner);
-        await reauth.reset(req, res, def.partner);
-        await ctx.sink.complete(req, res, user as LaunchIdentity);
+        const identity = user as LaunchIdentity;
+        try {
+          await storeStep('flow_store_failed', 'forgetting finished sign-in flows', () => flows.forgetAll(req, res, def.partner));
+          await storeStep('reauth_store_failed', 'resetting re-authorizations', () => reauth.reset(req, res, def.partner));
+        } catch (caught) {
+          const failure = unwrapLaunchError(caught);
+          if (failure === null) throw caught;
+          return fail(req, res, failure.within({ tenant: identity.tenant, subject: identity.subject }));
+        }
+        await ctx.sink.complete(req, res, identity);
       };
 
       const callback = async (req: Request, res: Response, next: NextFunction) => {

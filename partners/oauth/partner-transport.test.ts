@@ -116,15 +116,40 @@ describe('partner transport (keep-alive http)', function () {
     assert.deepEqual(server.requests, ['GET /me']);
   });
 
-  it('retries once when the partner closes an idle connection just as it is reused', async () => {
+  it('retries a GET once when the partner closes an idle connection just as it is reused', async () => {
     server = await serve((req, res, nth) => {
       if (nth === 1) res.end('{"n":1}');
       else req.socket.destroy();
     });
     await transport.send({ method: 'GET', url: `${server.url}/me`, headers: {} }, limits);
-    const again = await transport.send({ method: 'POST', url: `${server.url}/token`, headers: {}, body: 'code=c' }, limits);
+    const again = await transport.send({ method: 'GET', url: `${server.url}/users/1`, headers: {} }, limits);
     assert.equal(again.text, '{"n":1}');
     assert.equal(server.connections, 2);
+    assert.deepEqual(server.requests, ['GET /me', 'GET /users/1', 'GET /users/1']);
+  });
+
+  it('never sends a code exchange twice: a POST on a reset reused connection fails, and the partner saw it once', async () => {
+    // The partner reads the whole token request, then drops the connection without answering:
+    // the code may well have been redeemed, so sending it again would be a replay.
+    server = await serve((req, res, nth) => {
+      if (nth === 1) {
+        res.end('{"n":1}');
+        return;
+      }
+      req.resume();
+      req.on('end', () => req.socket.destroy());
+    });
+    await transport.send({ method: 'GET', url: `${server.url}/me`, headers: {} }, limits);
+    const reset = await failureOf(transport.send({ method: 'POST', url: `${server.url}/token`, headers: {}, body: 'code=c' }, limits));
+    assert.equal(reset.kind, 'unreachable');
+    assert.ok(['ECONNRESET', 'EPIPE'].includes(reset.code), `a system code, got ${reset.code}`);
+    assert.ok(!reset.message.includes('code=c'), 'the message carries nothing of the request');
+    assert.equal(server.requests.filter((r) => r === 'POST /token').length, 1, 'exactly one POST /token reached the partner');
+    assert.equal(server.connections, 1, 'no new connection was opened to resend it');
+
+    // The transport is still usable afterwards, on a fresh connection.
+    const next = await transport.send({ method: 'GET', url: `${server.url}/me`, headers: {} }, limits);
+    assert.equal(next.text, '{"n":1}');
   });
 
   it('reports a partner that cannot be reached with the system error code', async () => {

@@ -60,10 +60,16 @@ const DEFAULT_IDLE_MS = 4_000;
 
 /**
  * A reused connection failed before any answer: almost always the partner closing it as idle just
- * as we sent. One retry on a new connection is safe even if the request did arrive: the calls are
- * reads and the code exchange, which the partner refuses the second time (codes are single-use).
+ * as we sent. We cannot tell whether the request arrived first, so only a GET (a read) is sent
+ * again on a new connection. A POST is never resent: the code exchange is the only POST, and a
+ * code that did reach the partner must not be exchanged a second time (Clever forbids it, and a
+ * partner may revoke the tokens of a replayed code). The launch fails cleanly instead; the user
+ * opens the app again.
  */
 class StaleConnection extends Error {}
+
+/** Methods safe to send twice (RFC 9110 §9.2.2) that we use; everything else goes out at most once. */
+const RETRYABLE_METHODS: ReadonlySet<PartnerRequest['method']> = new Set(['GET']);
 
 const STALE_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
@@ -165,6 +171,9 @@ export function keepAliveTransport(options: KeepAliveOptions = {}): PartnerTrans
         return await exchange(url, request, limits.maxBytes, deadline);
       } catch (err) {
         if (!(err instanceof StaleConnection)) throw err;
+        if (!RETRYABLE_METHODS.has(request.method)) {
+          throw new TransportFailure('unreachable', err.message, 'the connection was reset before an answer; not resent, the request may have arrived');
+        }
         try {
           return await exchange(url, request, limits.maxBytes, deadline);
         } catch (again) {

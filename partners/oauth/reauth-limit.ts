@@ -2,6 +2,12 @@
  * A portal launch (a `code` with no `state`) is answered with a fresh authorization. A partner that
  * keeps answering without our state would bounce the browser forever, so each browser gets a few
  * re-authorizations per window; past that, the launch is refused with a clear page.
+ *
+ * The count lives behind a cookie, and a browser that drops cookies would get a fresh allowance on
+ * every round. So the re-authorization is sent to the start route with a marker in the URL
+ * (`?reauth=1`): arriving with the marker but without the cookie set one redirect earlier means
+ * the browser drops our cookies, and the start route refuses instead of sending it round again.
+ * The loop is bounded without any cookie: at most one round per portal launch.
  */
 import type { Request, Response } from 'express';
 import { cookieOptions, readIdCookie, type FlowDeps, type OAuthPartner } from './browser-flows';
@@ -13,6 +19,12 @@ export interface ReauthPolicy {
 }
 
 export const DEFAULT_REAUTH_POLICY: ReauthPolicy = { max: 2, windowMs: 60_000 };
+
+/** The shortest life of the re-authorization cookie; a round trip to the start route fits many times over. */
+const MIN_COOKIE_MS = 30_000;
+
+/** The query parameter a re-authorization carries to the start route. */
+export const REAUTH_MARKER = 'reauth';
 
 interface Counter {
   count: number;
@@ -44,8 +56,14 @@ export class ReauthLimiter {
     if (counter.count >= this.policy.max) return false;
     counter.count += 1;
     await this.deps.ephemeral.put(namespace(partner), id, JSON.stringify(counter), new Date(counter.until));
-    res.cookie(cookieName(partner), id, cookieOptions(this.deps, counter.until - now));
+    // Never a cookie about to expire: the start route, one redirect away, must see it come back.
+    res.cookie(cookieName(partner), id, cookieOptions(this.deps, Math.max(counter.until - now, MIN_COOKIE_MS)));
     return true;
+  }
+
+  /** Whether this browser sent back the re-authorization cookie (`allow` sets it). */
+  cookieCameBack(req: Request, partner: OAuthPartner): boolean {
+    return readIdCookie(req, cookieName(partner)) !== null;
   }
 
   /** After a completed flow the browser starts with a full allowance again. */

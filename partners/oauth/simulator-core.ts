@@ -12,12 +12,15 @@ import type { AddressInfo } from 'node:net';
 import { escapeHtml } from '../../src/server/html';
 import type { ClientAuth } from './partner-http';
 
-export type TokenFault = 'error_500' | 'timeout' | 'malformed_json' | 'missing_access_token';
+/** `invalid_client`: the partner refuses the client's credentials (401), as after a secret was rotated there. */
+export type TokenFault = 'error_500' | 'timeout' | 'malformed_json' | 'missing_access_token' | 'invalid_client';
 export type UserInfoFault = 'error_500' | 'timeout' | 'malformed_json' | 'missing_fields';
 
 export interface SimFaults {
   token?: TokenFault;
   userInfo?: UserInfoFault;
+  /** The userInfo fault hits only API paths starting with this (e.g. `/v3.0/users/`); every API path when unset. */
+  userInfoPath?: string;
   /** The authorize endpoint redirects back without the state it was given: a misbehaving partner. */
   dropState?: boolean;
 }
@@ -464,6 +467,10 @@ export class OAuthSimulator<U extends { id: string }> {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"access_token": "');
         return;
+      case 'invalid_client':
+        // RFC 6749 §5.2: 401 with a challenge for the scheme the client tried, whatever it sent.
+        res.setHeader('www-authenticate', 'Basic realm="oauth"');
+        return this.reject(res, 401, 'invalid_client', 'client authentication failed');
       default:
         break;
     }
@@ -515,13 +522,14 @@ export class OAuthSimulator<U extends { id: string }> {
       json(res, 401, { error: 'invalid_token' });
       return;
     }
-    const answer = this.profile.api(path, user, this.faults.userInfo === 'missing_fields');
+    const fault = this.faults.userInfoPath === undefined || path.startsWith(this.faults.userInfoPath) ? this.faults.userInfo : undefined;
+    const answer = this.profile.api(path, user, fault === 'missing_fields');
     if (answer === null) {
       json(res, 404, { error: 'not_found' });
       return;
     }
     this.counters.userInfoRequests += 1;
-    switch (this.faults.userInfo) {
+    switch (fault) {
       case 'timeout':
         return;
       case 'error_500':

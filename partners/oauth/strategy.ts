@@ -9,8 +9,9 @@ import { OAuth2, type oauth2tokenCallback } from 'oauth';
 import type { Request } from 'express';
 import type { LaunchIdentity } from '../../src/identity/launch-identity';
 import type { OAuthPartnerConfig } from '../../src/server/config';
-import type { BrowserFlows, OAuthPartner } from './browser-flows';
-import { launchInvalid } from './errors';
+import type { TenantKey } from '../../src/identity/launch-identity';
+import type { BrowserFlows, FlowRecord, OAuthPartner } from './browser-flows';
+import { launchInvalid, storeStep } from './errors';
 import { exchangeCode, type ClientAuth, type PartnerHttpOptions } from './partner-http';
 
 export interface PartnerStrategyOptions {
@@ -25,6 +26,10 @@ export interface PartnerStrategyOptions {
   /** Records that a code is being exchanged; false when it was exchanged before. */
   claimCode(code: string): Promise<boolean>;
   fetchIdentity(accessToken: string): Promise<LaunchIdentity>;
+  /** The tenant the start request named, if any: kept with the flow (see FlowRecord.tenantHint). */
+  tenantHint?(req: Request): TenantKey | undefined;
+  /** Told of the flow a callback matched, before the code is exchanged. */
+  flowMatched?(req: Request, flow: FlowRecord): void;
 }
 
 /** What the routes pass to `authenticate()`. */
@@ -49,13 +54,12 @@ type VerifyCallback = (err: Error | null, ok: string | boolean, info: StateFailu
  * is the PKCE verifier for the token request.
  */
 class CookieBoundStateStore {
-  constructor(
-    private readonly partner: OAuthPartner,
-    private readonly flows: BrowserFlows,
-  ) {}
+  constructor(private readonly options: PartnerStrategyOptions) {}
 
+  // A store failure becomes a store_error the routes end at the sink, not the generic 500 page.
   store(req: Request, verifier: string | undefined, _state: unknown, _meta: unknown, callback: StoreCallback): void {
-    this.flows.begin(req.res!, this.partner, verifier).then(
+    const { flows, partner } = this.options;
+    storeStep('flow_store_failed', 'starting the sign-in flow', () => flows.begin(req.res!, partner, verifier, this.options.tenantHint?.(req))).then(
       (state) => callback(null, state),
       (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
     );
@@ -66,7 +70,7 @@ class CookieBoundStateStore {
       callback(null, false, { check: 'state_mismatch', message: 'the callback carries no usable state' });
       return;
     }
-    this.flows.finish(req, req.res!, this.partner, state).then(
+    storeStep('flow_store_failed', 'checking the sign-in flow', () => this.options.flows.finish(req, req.res!, this.options.partner, state)).then(
       (flow) => {
         if (flow === null) {
           callback(null, false, {
@@ -74,6 +78,7 @@ class CookieBoundStateStore {
             message: 'the state does not match a flow started in this browser (missing cookie, expired, already used, or forged)',
           });
         } else {
+          this.options.flowMatched?.(req, flow);
           callback(null, flow.verifier ?? true, {});
         }
       },
@@ -97,7 +102,7 @@ class PartnerTokenClient extends OAuth2 {
     const params = (typeof paramsOrCallback === 'object' && paramsOrCallback !== null ? paramsOrCallback : {}) as Record<string, unknown>;
     const { config } = this.options;
     const run = async () => {
-      if (!(await this.options.claimCode(code))) {
+      if (!(await storeStep('code_store_failed', 'recording the code as used', () => this.options.claimCode(code)))) {
         throw launchInvalid('code_replayed', 'this authorization code was already exchanged once; it is not sent to the partner again');
       }
       return exchangeCode(
@@ -132,7 +137,7 @@ export class PartnerOAuthStrategy extends OAuth2Strategy {
         scope: options.scope,
         pkce: options.pkce,
         // The contract's PKCE arity form is not in @types/passport-oauth2.
-        store: new CookieBoundStateStore(options.partner, options.flows) as unknown as OAuth2Strategy.StateStore,
+        store: new CookieBoundStateStore(options) as unknown as OAuth2Strategy.StateStore,
       },
       (_accessToken: string, _refreshToken: string, identity: LaunchIdentity, done: OAuth2Strategy.VerifyCallback) => {
         done(null, identity);

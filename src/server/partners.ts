@@ -6,10 +6,11 @@ import { cleverPartner } from '../../partners/clever';
 import { classlinkPartner } from '../../partners/classlink';
 import { canvasPartnerFor } from '../../partners/canvas/compose';
 
-export function partnerModules(_config: Config, _store: Store, _secret: string): PartnerModule[] {
+export function partnerModules(config: Config, store: Store, secret: string): PartnerModule[] {
+  const { oauth } = config;
   return [
-    canvasPartnerFor(_config, _store, _secret),
-    cleverPartner(_config.clever),
-    classlinkPartner(_config.classlink),
+    canvasPartnerFor(config, store, secret),
+    cleverPartner(config.clever, { pkce: oauth.cleverPkce, timeoutMs: oauth.timeoutMs }),
+    classlinkPartner(config.classlink, { pkce: oauth.classlinkPkce, scope: oauth.classlinkScope, timeoutMs: oauth.timeoutMs }),
   ];
 }

@@ -1,13 +1,16 @@
 /**
  * What Clever and ClassLink launches promise, run against both simulators: the JIT decisions, the
- * state and code rules (portal launches, forged states, replayed codes), and partner failures
- * ending in a clear page and an audit event.
+ * state and code rules (portal launches, forged states, replayed codes, browsers that drop
+ * cookies), and partner failures ending in a clear page and an audit event.
  */
 import assert from 'node:assert/strict';
-import { TestClient } from '../support/client';
+import { Writable } from 'node:stream';
+import { TestClient, type Hop } from '../support/client';
 import { linkConnection, seedTenant, type SeededTenant } from '../support/harness';
 import { BOTH } from './partners-under-test';
 import {
+  CLASSLINK_SECRET,
+  CLEVER_SECRET,
   assertProductPage,
   assertRefused,
   callbackHop,
@@ -18,15 +21,37 @@ import {
   type OAuthWorld,
 } from './world';
 
+/** A browser that keeps no cookie at all, not even for one redirect: every hop is a fresh client. */
+async function followDroppingCookies(url: string, maxHops: number): Promise<Hop[]> {
+  const hops: Hop[] = [];
+  let next: string | null = url;
+  while (next !== null && hops.length < maxHops) {
+    const hop = await new TestClient().request(next);
+    hops.push(hop);
+    next = hop.status >= 300 && hop.status < 400 ? hop.location : null;
+  }
+  return hops;
+}
+
 for (const p of BOTH) {
   describe(`${p.label} launches`, function () {
     let w: OAuthWorld;
     let school: SeededTenant;
     let tenant: string;
+    const logLines: string[] = [];
 
     before(async () => {
       // Short deadlines so the timeout tests finish fast; the simulators answer in milliseconds otherwise.
-      w = await startOAuthWorld({ clever: { timeoutMs: 400 }, classlink: { timeoutMs: 400 } });
+      w = await startOAuthWorld({
+        clever: { timeoutMs: 400 },
+        classlink: { timeoutMs: 400 },
+        logDestination: new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            logLines.push(chunk.toString('utf8'));
+            done();
+          },
+        }),
+      });
       school = await seedTenant(w.h.store, { jitEnabled: true });
       const t = p.newTenant(w);
       tenant = t.tenant;
@@ -185,6 +210,37 @@ for (const p of BOTH) {
         assert.equal((await latestLaunchAudit(w.h.store)).detail?.check, 'reauthorization_limit');
       });
 
+      it('a browser that drops cookies, with a partner that drops our state, is stopped after one round with a cookies page', async () => {
+        const subject = p.addUser(w, tenant, { email: uniqueEmail() });
+        // The partner's own session cookie is dropped too; its configured sign-in answers instead.
+        p.sim(w).signIn(subject);
+        p.sim(w).setFaults({ dropState: true });
+        const authorizeBefore = p.sim(w).counters.authorizeRequests;
+        const tokensBefore = p.sim(w).counters.tokenRequests;
+        const hops = await followDroppingCookies(p.sim(w).portalLaunchUrl(subject), 30);
+        const end = assertRefused(hops, 'launch_invalid', 400);
+        assert.ok(hops.length <= 4, `the chain ended within 4 hops: ${hops.map((h) => new URL(h.url).pathname).join(' -> ')}`);
+        assert.equal(new URL(end.url).pathname, `/auth/${p.partner}`, 'refused at the start route, not sent to the partner again');
+        assert.equal(new URL(end.url).searchParams.get('reauth'), '1');
+        assert.match(end.body, /blocking cookies LaunchGate needs/);
+        assert.match(end.body, /Allow cookies for this site/);
+        assert.equal(p.sim(w).counters.authorizeRequests - authorizeBefore, 1, 'only the portal launch reached the partner');
+        assert.equal(p.sim(w).counters.tokenRequests, tokensBefore, 'no code was exchanged');
+        const audit = await latestLaunchAudit(w.h.store);
+        assert.equal(audit.reason, 'launch_invalid');
+        assert.equal(audit.partner, p.partner);
+        assert.equal(audit.detail?.check, 'cookies_blocked');
+      });
+
+      it('a browser that drops cookies is stopped the same way when the partner does send our state', async () => {
+        const subject = p.addUser(w, tenant, { email: uniqueEmail() });
+        p.sim(w).signIn(subject);
+        const hops = await followDroppingCookies(p.sim(w).portalLaunchUrl(subject), 30);
+        assertRefused(hops, 'launch_invalid', 400);
+        assert.ok(hops.length <= 4, `the chain ended within 4 hops (${hops.length})`);
+        assert.equal((await latestLaunchAudit(w.h.store)).detail?.check, 'cookies_blocked');
+      });
+
       it('the partner reporting access_denied ends in a refusal, not an error', async () => {
         assertRefused(await w.browser.follow(`${start()}/callback?error=access_denied`), 'launch_invalid', 400);
         assert.equal((await latestLaunchAudit(w.h.store)).detail?.check, 'authorization_denied');
@@ -212,6 +268,36 @@ for (const p of BOTH) {
         { fault: { userInfo: 'malformed_json' }, check: 'userinfo_malformed', title: 'user info answers something that is not JSON' },
         { fault: { userInfo: 'missing_fields' }, check: 'userinfo_incomplete', title: 'user info lacks the tenant' },
       ] as const;
+      it('the partner refusing our client credentials (401 invalid_client) ends in a clear page and an audit event, with no secret anywhere', async () => {
+        newStudent(uniqueEmail());
+        p.sim(w).setFaults({ token: 'invalid_client' });
+        const sim = p.sim(w);
+        const rejectedBefore = sim.counters.tokenRejections.invalid_client ?? 0;
+        const linesBefore = logLines.length;
+        const hops = await w.browser.follow(start());
+        const end = assertRefused(hops, 'partner_error', 502);
+        assert.match(end.body, /did not answer/);
+        assert.equal(sim.counters.tokenRejections.invalid_client, rejectedBefore + 1, 'the partner refused the client once');
+
+        const audit = await latestLaunchAudit(w.h.store);
+        assert.equal(audit.reason, 'partner_error');
+        assert.equal(audit.partner, p.partner);
+        assert.equal(audit.detail?.check, 'token_endpoint_401');
+        assert.match(String(audit.detail?.cause), /HTTP 401 invalid_client/);
+
+        const secret = p.partner === 'clever' ? CLEVER_SECRET : CLASSLINK_SECRET;
+        const basic = Buffer.from(`${sim.clientId}:${secret}`).toString('base64');
+        const lines = logLines.slice(linesBefore);
+        assert.ok(lines.some((line) => line.includes('token_endpoint_401')), 'the failure was logged');
+        for (const leak of [secret, basic]) {
+          for (const hop of hops.filter((h) => h.url.startsWith(w.h.baseUrl))) {
+            assert.ok(!hop.body.includes(leak) && !(hop.location ?? '').includes(leak), `${new URL(hop.url).pathname} shows the secret`);
+          }
+          assert.ok(!JSON.stringify(audit).includes(leak), 'the audit event holds the secret');
+          for (const line of lines) assert.ok(!line.includes(leak), `a log line holds the secret: ${line.slice(0, 200)}`);
+        }
+      });
+
       for (const c of cases) {
         it(`${c.title}: partner_error (${c.check})`, async () => {
           newStudent(uniqueEmail());

@@ -4,6 +4,7 @@
  * tenants in the store, then launch.
  */
 import assert from 'node:assert/strict';
+import type { DestinationStream } from 'pino';
 import { cleverPartner, type CleverDeps } from '../../partners/clever';
 import { startCleverSimulator, type CleverSimulator } from '../../partners/clever/simulator';
 import { classlinkPartner, type ClassLinkDeps } from '../../partners/classlink';
@@ -29,6 +30,8 @@ export interface WorldOptions {
   classlink?: ClassLinkDeps;
   /** Extra LaunchGate environment (e.g. to turn a partner off). */
   env?: Record<string, string>;
+  /** Where LaunchGate's log goes (at trace level), for tests that read it. */
+  logDestination?: DestinationStream;
 }
 
 export async function startSimulators(): Promise<{ clever: CleverSimulator; classlink: ClassLinkSimulator }> {
@@ -45,6 +48,7 @@ export async function startLaunchGate(
   const h = await startHarness({
     env: { ...sims.clever.env(), ...sims.classlink.env(), ...options.env },
     partners: ({ config }) => [cleverPartner(config.clever, options.clever), classlinkPartner(config.classlink, options.classlink)],
+    logDestination: options.logDestination,
   });
   sims.clever.addRedirectUri(new URL('/auth/clever/callback', h.config.publicUrl).toString());
   sims.classlink.addRedirectUri(new URL('/auth/classlink/callback', h.config.publicUrl).toString());
