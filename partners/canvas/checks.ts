@@ -132,6 +132,33 @@ export function checkDeployment(payload: IdTokenPayload, loginDeploymentId: stri
   return deploymentId;
 }
 
+/** A URL as compared for equality: parsed and serialized again, without a fragment (never sent to a server). */
+function comparableUrl(value: string): string | null {
+  try {
+    const url = new URL(value);
+    url.hash = '';
+    return url.href;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The token must be for the link the login was for (LTI 1.3 core 5.3.3: the tool verifies the
+ * target_link_uri claim). The login checked only its origin; the path and query matter too: a
+ * placement's `?product=` chooses the product, so a token issued for one link must not complete a
+ * login started for another.
+ */
+export function checkTargetLinkUri(payload: IdTokenPayload, loginTargetLinkUri: string | null): void {
+  if (loginTargetLinkUri === null) return;
+  const claimed = stringClaim(payload, LTI.targetLinkUri);
+  if (claimed === undefined) throw new LaunchCheckError('target_link_uri_missing', 'id_token has no target_link_uri claim');
+  const expected = comparableUrl(loginTargetLinkUri);
+  if (expected === null || comparableUrl(claimed) !== expected) {
+    throw new LaunchCheckError('target_link_uri_mismatch', 'the id_token target_link_uri is not the one the login was started for');
+  }
+}
+
 export function checkRolesClaim(payload: IdTokenPayload): void {
   const roles = payload[LTI.roles];
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === 'string')) {

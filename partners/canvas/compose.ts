@@ -4,6 +4,7 @@
  * MongoDB deployment). The only Canvas module that knows the store and the config.
  */
 import path from 'node:path';
+import { issueClaimCode } from '../../src/admin/services/claim-codes';
 import type { Config } from '../../src/server/config';
 import type { CanvasSettings, Connection } from '../../src/store/model';
 import { SQLITE_FILE_NAME } from '../../src/store/open';
@@ -27,7 +28,7 @@ function registrationOf(connection: Connection): CanvasRegistration | null {
   };
 }
 
-export function storeCanvasRegistry(store: Store): CanvasRegistry {
+export function storeCanvasRegistry(store: Store, now: () => Date = () => new Date()): CanvasRegistry {
   return {
     async findRegistrations(issuer, clientId) {
       const connections = await store.findCanvasConnections(issuer, clientId);
@@ -35,7 +36,11 @@ export function storeCanvasRegistry(store: Store): CanvasRegistry {
     },
     async registerPending(input) {
       const [existing] = await store.findCanvasConnections(input.issuer, input.clientId);
-      if (existing) return { id: existing.id, created: false };
+      if (existing) {
+        // Registered again while still pending: a new code (the first may be lost); once linked, none.
+        const claimCode = existing.status === 'pending' ? await issueClaimCode(store.ephemeral, existing.id, now()) : null;
+        return { id: existing.id, created: false, claimCode };
+      }
       const settings: CanvasSettings = {
         partner: 'canvas',
         issuer: input.issuer,
@@ -54,7 +59,10 @@ export function storeCanvasRegistry(store: Store): CanvasRegistry {
         trustEmail: false,
         label: input.label,
       });
-      return { id: connection.id, created: true };
+      return { id: connection.id, created: true, claimCode: await issueClaimCode(store.ephemeral, connection.id, now()) };
+    },
+    async countPending() {
+      return (await store.listConnections({ partner: 'canvas', status: 'pending' })).length;
     },
   };
 }
@@ -72,9 +80,11 @@ export function ltijsStorageFor(config: Pick<Config, 'mongodbUri' | 'dataDir'>, 
 
 export function canvasPartnerFor(config: Config, store: Store, secret: string, overrides: Partial<CanvasDeps> = {}): CanvasPartnerModule {
   return canvasPartner({
-    registry: storeCanvasRegistry(store),
+    registry: storeCanvasRegistry(store, overrides.now),
     secret,
     ltijsStorage: ltijsStorageFor(config, store),
+    // Tests and the sandbox run their simulated Canvas on loopback; a real deployment never calls a private address.
+    refusePrivateHosts: config.nodeEnv === 'production',
     ...overrides,
   });
 }

@@ -41,6 +41,8 @@ export const LAUNCH_CHECK_CODES = [
   'message_type_unsupported',
   'deployment_id_missing',
   'deployment_id_mismatch',
+  'target_link_uri_missing',
+  'target_link_uri_mismatch',
   'roles_claim_missing',
   'resource_link_missing',
 ] as const;

@@ -21,8 +21,11 @@ import { continueHandler, launchHandler } from './launch';
 import { loginHandler } from './login';
 import { LoginStates } from './login-state';
 import { startLtijs, type LtijsRuntime, type LtijsStorage } from './ltijs/runtime';
+import { allowAllHosts, publicHostsOnly, type HostResolver } from './network-guard';
 import { PlatformKeys, type PlatformKeysOptions } from './platform-keys';
+import { SharedKeySets } from './shared-key-sets';
 import { registerHandler } from './registration';
+import { DEFAULT_REGISTRATION_LIMITS, registrationGate, type RegistrationLimits } from './registration-gate';
 import type { CanvasRegistry } from './registry';
 
 export type { CanvasRegistry, CanvasRegistration, PendingRegistration } from './registry';
@@ -42,6 +45,15 @@ export interface CanvasDeps {
   jwks?: Pick<PlatformKeysOptions, 'cooldownMs' | 'failureCooldownMs' | 'maxAgeMs' | 'timeoutMs'>;
   title?: string;
   description?: string;
+  /** Rate limits and the pending cap of /lti/register (registration-gate.ts). */
+  registrationLimits?: Partial<RegistrationLimits>;
+  /**
+   * Refuse platform hosts on private, loopback or link-local networks at dynamic registration
+   * (network-guard.ts). On in production (compose.ts); off where the simulated Canvas is on loopback.
+   */
+  refusePrivateHosts?: boolean;
+  /** How host names resolve for that check; the system resolver by default. */
+  resolveHost?: HostResolver;
 }
 
 export interface CanvasPartnerModule extends PartnerModule {
@@ -74,7 +86,7 @@ export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
         title: deps.title ?? DEFAULT_TITLE,
         description: deps.description ?? DEFAULT_DESCRIPTION,
       };
-      keys = new PlatformKeys({ fetch: fetchImpl, now, ...deps.jwks });
+      keys = new PlatformKeys({ fetch: fetchImpl, now, shared: new SharedKeySets(ctx.ephemeral), ...deps.jwks });
       ltijs = await startLtijs({
         storage: deps.ltijsStorage,
         encryptionKey: ltijsKey(deps.secret),
@@ -107,7 +119,14 @@ export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
       router.post('/launch', launchHandler(rt));
       router.post('/launch/continue', continueHandler(rt));
       router.get('/keys', (req, res, next) => runtime.serveKeys(req, res, next));
-      router.get('/register', registerHandler({ rt, ltijs: runtime, tool, allowLoopbackHttp: ctx.localHttp }));
+      const gate = registrationGate({
+        ephemeral: ctx.ephemeral,
+        now,
+        limits: { ...DEFAULT_REGISTRATION_LIMITS, ...deps.registrationLimits },
+        countPending: () => deps.registry.countPending(),
+      });
+      const hosts = deps.refusePrivateHosts ? publicHostsOnly(deps.resolveHost) : allowAllHosts;
+      router.get('/register', registerHandler({ rt, ltijs: runtime, tool, allowLoopbackHttp: ctx.localHttp, gate, hosts }));
       router.get('/canvas.json', (_req, res) => {
         res.set('Cache-Control', 'no-cache').json(developerKeyJson(tool));
       });

@@ -36,7 +36,8 @@ function productOf(payload: Record<string, unknown>): string | undefined {
   const target = stringClaim(payload, LTI.targetLinkUri);
   if (!target) return undefined;
   try {
-    return new URL(target).searchParams.get('product') ?? undefined;
+    // `?product=` names no product: the default, as without the parameter (an unknown name is refused).
+    return new URL(target).searchParams.get('product') || undefined;
   } catch {
     return undefined;
   }
@@ -60,7 +61,14 @@ async function verifyAndSpend(
   if (!registration) throw new NotLinkedError('client_id_unknown', 'the connection this login used no longer exists');
   const launch = await verifyIdToken(
     idToken,
-    { issuer: record.issuer, clientId: record.clientId, loginDeploymentId: record.deploymentId, jwksUrl: registration.jwksUrl },
+    {
+      issuer: record.issuer,
+      clientId: record.clientId,
+      loginDeploymentId: record.deploymentId,
+      // The login keeps its parameters for a relaunch; target_link_uri is always among them.
+      loginTargetLinkUri: record.relaunch.target_link_uri ?? null,
+      jwksUrl: registration.jwksUrl,
+    },
     rt.keys,
     rt.now(),
     rt.clock,

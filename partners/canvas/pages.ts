@@ -20,7 +20,7 @@ function shell(title: string, body: string, cspNonce: string | null, script?: { 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · LaunchGate</title>
-<style>${BASE_STYLE} .hidden { display: none; } .button { display: inline-block; padding: .6rem 1rem; border-radius: 6px; background: #1d4ed8; color: #fff; text-decoration: none; }</style>
+<style>${BASE_STYLE} .hidden { display: none; } .button { display: inline-block; padding: .6rem 1rem; border-radius: 6px; background: #1d4ed8; color: #fff; text-decoration: none; } .claim { font-size: 1.4rem; letter-spacing: .08em; }</style>
 </head>
 <body>
 <main>
@@ -160,15 +160,41 @@ export function newWindowPage(relaunchUrl: string): string {
   return shell('Open in a new window', newWindowBody(relaunchUrl), null);
 }
 
-/** Dynamic registration finished: tell the admin what happens next, and tell Canvas to close the dialog. */
-export function registrationDonePage(options: { cspNonce: string | null; platformName: string; clientId: string; closeOrigin: string }): string {
+/**
+ * Dynamic registration finished. The page carries the registration's one-time claim code, and it
+ * is shown only here, to the Canvas admin who ran the registration: an organization admin links
+ * the pending connection with it. So Canvas's dialog is closed by the admin's click once the code
+ * is copied, never right away.
+ */
+export function registrationDonePage(options: {
+  cspNonce: string | null;
+  platformName: string;
+  clientId: string;
+  connectionId: string;
+  claimCode: string | null;
+  closeOrigin: string;
+}): string {
   const code = `var d = JSON.parse(document.getElementById('lg-data').textContent);
-(window.opener || window.parent).postMessage({ subject: 'org.imsglobal.lti.close' }, d.closeOrigin);`;
+document.getElementById('lg-close').addEventListener('click', function () {
+  (window.opener || window.parent).postMessage({ subject: 'org.imsglobal.lti.close' }, d.closeOrigin);
+});`;
+  const claim =
+    options.claimCode === null
+      ? `<p>This developer key is already linked to a LaunchGate directory; launches work as before.</p>`
+      : `<h2>Your claim code</h2>
+<p class="code claim" data-testid="claim-code">${escapeHtml(options.claimCode)}</p>
+<p><strong>Give this code to your LaunchGate admin.</strong> They paste it in the LaunchGate console
+(the directory’s <em>Identity and connections</em> page, <em>Link a Canvas registration</em>) to link this registration
+to your school’s directory. Nobody can launch LaunchGate from this Canvas until then.</p>
+<p class="muted">The code works once, for 30 days, and is shown only now: copy it before closing. Keep it private: whoever
+holds it can link this Canvas to their directory. (For the admin API: connection ID
+<span class="code" data-testid="connection-id">${escapeHtml(options.connectionId)}</span>, with the code as <span class="code">claimCode</span>.)</p>`;
   return shell(
     'LaunchGate registered',
     `<h1>LaunchGate is registered</h1>
 <p>${escapeHtml(options.platformName)} registered LaunchGate with client ID <span class="code" data-testid="client-id">${escapeHtml(options.clientId)}</span>.</p>
-<p>Nobody can launch it yet: a LaunchGate administrator must link this pending connection to a directory first.</p>`,
+${claim}
+<p><button type="button" class="button" id="lg-close">${options.claimCode === null ? 'Close' : 'I have copied the code: close'}</button></p>`,
     options.cspNonce,
     { data: { closeOrigin: options.closeOrigin }, code },
   );

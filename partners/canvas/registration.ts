@@ -7,11 +7,14 @@
  * refused by Canvas. The result is a *pending* connection: nobody can launch until an admin links it.
  */
 import type { Request, Response } from 'express';
+import { hostedCanvasSso } from '../../src/identity/canvas-hosts';
 import type { LtijsRuntime } from './ltijs/runtime';
 import { field, type CanvasRuntime } from './context';
 import { registrationOverrides, type ToolDescription } from './developer-key';
 import { describeUrl, HttpFailure } from './http';
+import { PrivateHostError, type HostGuard } from './network-guard';
 import { registrationDonePage, registrationFailedPage } from './pages';
+import { RegistrationRefusal, type RegistrationGate } from './registration-gate';
 import type { PendingRegistration } from './registry';
 
 export class RegistrationError extends Error {
@@ -84,13 +87,6 @@ export function readPlatformConfiguration(body: unknown, configurationUrl: URL, 
   };
 }
 
-/** Instructure-hosted Canvas: one issuer per environment, and its launch endpoints are fixed. */
-const HOSTED_CANVAS_SSO: Record<string, string> = {
-  'https://canvas.instructure.com': 'https://sso.canvaslms.com',
-  'https://canvas.beta.instructure.com': 'https://sso.beta.canvaslms.com',
-  'https://canvas.test.instructure.com': 'https://sso.test.canvaslms.com',
-};
-
 /**
  * Anyone can open /lti/register with a configuration of their own making. The endpoints a pending
  * connection keeps decide whose keys launches are verified with, so they must belong to the
@@ -99,8 +95,9 @@ const HOSTED_CANVAS_SSO: Record<string, string> = {
  * then name a real issuer, but never make LaunchGate trust keys the forger holds.
  */
 export function trustedLaunchEndpoints(issuer: URL, authorizationEndpoint: URL, jwksUri: URL): { authorizationEndpoint: string; jwksUri: string } {
-  const hosted = HOSTED_CANVAS_SSO[issuer.origin];
-  if (hosted !== undefined && issuer.pathname === '/') {
+  // Instructure-hosted Canvas: one issuer per environment, and its launch endpoints are fixed.
+  const hosted = hostedCanvasSso(issuer);
+  if (hosted !== null) {
     return { authorizationEndpoint: `${hosted}/api/lti/authorize_redirect`, jwksUri: `${hosted}/api/lti/security/jwks` };
   }
   if (authorizationEndpoint.origin !== issuer.origin || jwksUri.origin !== issuer.origin) {
@@ -125,9 +122,20 @@ export interface RegistrationDeps {
   ltijs: LtijsRuntime;
   tool: ToolDescription;
   allowLoopbackHttp: boolean;
+  /** Rate limits and the pending cap: answered before anything is fetched or generated. */
+  gate: RegistrationGate;
+  /** Which platform hosts may be called (none on private networks in production). */
+  hosts: HostGuard;
 }
 
-export function registerHandler({ rt, ltijs, tool, allowLoopbackHttp }: RegistrationDeps) {
+/**
+ * What the page says when a registration fails after LaunchGate started talking to the platform.
+ * Never the precise cause: "did not answer" against "answered 404" against "not a configuration"
+ * would tell whoever chose the URL what listens there. The log has it, under the request id.
+ */
+const GENERIC_FAILURE = 'Canvas and LaunchGate could not complete the registration.';
+
+export function registerHandler({ rt, ltijs, tool, allowLoopbackHttp, gate, hosts }: RegistrationDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     res.set('Cache-Control', 'no-store');
     const configurationParam = field(req.query, 'openid_configuration');
@@ -144,6 +152,17 @@ export function registerHandler({ rt, ltijs, tool, allowLoopbackHttp }: Registra
       fail(400, 'The openid_configuration URL Canvas sent is not an https URL.');
       return;
     }
+    const requestId = typeof res.locals.requestId === 'string' ? res.locals.requestId : undefined;
+    try {
+      await gate.admit(req.ip);
+      await hosts.check(configurationUrl);
+    } catch (err) {
+      if (!(err instanceof RegistrationRefusal) && !(err instanceof PrivateHostError)) throw err;
+      rt.logger.warn({ requestId, code: err.code, ip: req.ip, reason: err.message, platform: describeUrl(configurationUrl.toString()) }, 'canvas dynamic registration refused');
+      if (err instanceof RegistrationRefusal) fail(err.status, err.advice);
+      else fail(400, 'LaunchGate registers only with Canvas servers on the public internet.');
+      return;
+    }
 
     let configuration: PlatformConfiguration | null = null;
     let answer: unknown;
@@ -151,13 +170,17 @@ export function registerHandler({ rt, ltijs, tool, allowLoopbackHttp }: Registra
       await ltijs.http.run(
         {
           bearer: registrationToken,
-          check(method, url) {
+          async check(method, url) {
             if (method === 'GET' && url !== configurationUrl.toString() && url !== configurationParam) {
               throw new RegistrationError('configuration_url_invalid', 'registration tried to read an unexpected URL');
             }
             if (method === 'POST' && (configuration === null || url !== configuration.registrationEndpoint.toString())) {
               throw new RegistrationError('registration_endpoint_foreign', 'registration tried to post to an unexpected URL');
             }
+            // Again just before each call (a name may resolve differently now), and, before the
+            // registration is posted, the issuer's key set that launches will fetch.
+            await hosts.check(new URL(url));
+            if (method === 'POST' && configuration !== null) await hosts.check(new URL(configuration.jwksUri));
           },
           record(method, _url, body) {
             if (method === 'GET') configuration = readPlatformConfiguration(body, configurationUrl, allowLoopbackHttp);
@@ -178,7 +201,7 @@ export function registerHandler({ rt, ltijs, tool, allowLoopbackHttp }: Registra
         jwksUrl: platform.jwksUri,
         label: platform.accountName ? `Canvas: ${platform.accountName}` : 'Canvas (dynamic registration)',
       };
-      const { id, created } = await rt.registry.registerPending(pending);
+      const { id, created, claimCode } = await rt.registry.registerPending(pending);
       rt.logger.info(
         { connectionId: id, created, issuer: platform.issuer, clientId, deploymentIds, platform: describeUrl(configurationUrl.toString()) },
         'canvas dynamic registration: pending connection recorded',
@@ -188,21 +211,23 @@ export function registerHandler({ rt, ltijs, tool, allowLoopbackHttp }: Registra
           cspNonce: typeof res.locals.cspNonce === 'string' ? res.locals.cspNonce : null,
           platformName: platform.accountName ?? 'Canvas',
           clientId,
+          connectionId: id,
+          claimCode,
           closeOrigin: configurationUrl.origin,
         }),
       );
     } catch (err) {
-      const known = err instanceof RegistrationError || err instanceof HttpFailure;
+      const known = err instanceof RegistrationError || err instanceof HttpFailure || err instanceof PrivateHostError;
       rt.logger.warn(
-        { err: known ? { code: err.code, message: err.message } : err, platform: describeUrl(configurationUrl.toString()) },
+        // `failure`, not `err.code`: the logger redacts every nested `code` (OAuth codes are credentials).
+        { requestId, failure: known ? err.code : undefined, err: known ? { message: err.message } : err, platform: describeUrl(configurationUrl.toString()) },
         'canvas dynamic registration failed',
       );
-      const message = known
-        ? err.message
-        : err instanceof Error && err.message === 'PLATFORM_ALREADY_REGISTERED'
-          ? 'This Canvas developer key is already registered with LaunchGate.'
-          : 'Canvas and LaunchGate could not complete the registration.';
-      fail(known && err instanceof HttpFailure ? 502 : 400, message);
+      if (err instanceof Error && err.message === 'PLATFORM_ALREADY_REGISTERED') {
+        fail(400, 'This Canvas developer key is already registered with LaunchGate.');
+      } else {
+        fail(502, requestId ? `${GENERIC_FAILURE} Reference: ${requestId}.` : GENERIC_FAILURE);
+      }
     }
   };
 }

@@ -31,6 +31,13 @@ export interface PendingRegistration {
 export interface CanvasRegistry {
   /** Linked and pending registrations for one developer key (issuer, client id). */
   findRegistrations(issuer: string, clientId: string): Promise<CanvasRegistration[]>;
-  /** Records a dynamic registration as a pending connection; idempotent per (issuer, client id). */
-  registerPending(input: PendingRegistration): Promise<{ id: string; created: boolean }>;
+  /**
+   * Records a dynamic registration as a pending connection; idempotent per (issuer, client id).
+   * `claimCode` is a fresh one-time code with which an organization admin links the pending
+   * connection (shown once, to the Canvas admin who registered); null when the (issuer, client id)
+   * is already linked and there is nothing left to claim.
+   */
+  registerPending(input: PendingRegistration): Promise<{ id: string; created: boolean; claimCode: string | null }>;
+  /** Canvas connections still waiting for an admin to link them (dynamic registration caps them). */
+  countPending(): Promise<number>;
 }

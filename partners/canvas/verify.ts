@@ -19,6 +19,7 @@ import {
   checkResourceLink,
   checkRolesClaim,
   checkSubject,
+  checkTargetLinkUri,
   checkVersion,
   DEFAULT_CLOCK_POLICY,
   type ClockPolicy,
@@ -32,6 +33,8 @@ export interface LaunchExpectations {
   clientId: string;
   /** The `lti_deployment_id` the login carried, if any. */
   loginDeploymentId: string | null;
+  /** The `target_link_uri` the login carried; null skips the check (a login always has one today). */
+  loginTargetLinkUri: string | null;
   jwksUrl: string;
 }
 
@@ -94,6 +97,7 @@ export async function verifyIdToken(
   checkVersion(payload);
   const messageType = checkMessageType(payload);
   const deploymentId = checkDeployment(payload, expected.loginDeploymentId);
+  checkTargetLinkUri(payload, expected.loginTargetLinkUri);
   const subject = checkSubject(payload);
   checkRolesClaim(payload);
   if (messageType === 'LtiResourceLinkRequest') checkResourceLink(payload);

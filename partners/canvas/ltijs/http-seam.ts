@@ -21,8 +21,8 @@ export interface GotLike {
 export interface SeamContext {
   /** Sent as `Authorization: Bearer` unless ltijs set a header itself. */
   bearer?: string;
-  /** Throws to refuse a call before it is made. */
-  check(method: 'GET' | 'POST', url: string): void;
+  /** Throws (or rejects) to refuse a call before it is made. */
+  check(method: 'GET' | 'POST', url: string): void | Promise<void>;
   /** Sees every answer ltijs gets. */
   record(method: 'GET' | 'POST', url: string, body: unknown): void;
 }
@@ -36,7 +36,7 @@ export function installHttpSeam(client: GotLike, fetchImpl: FetchLike, timeoutMs
 
   async function call(method: 'GET' | 'POST', url: string, options: GotLikeOptions = {}): Promise<unknown> {
     const context = contexts.getStore();
-    context?.check(method, url);
+    await context?.check(method, url);
     const headers: Record<string, string> = { ...options.headers };
     if (context?.bearer && headers.Authorization === undefined && headers.authorization === undefined) {
       headers.authorization = `Bearer ${context.bearer}`;

@@ -6,7 +6,8 @@
  * - its CORS off (it reflects any Origin with credentials) and its COEP/COOP/CORP headers reset,
  *   since they would break pages inside Canvas's iframe;
  * - `deploy()` cannot exit the process and leaves no SIGINT handler behind;
- * - its outbound HTTP goes through our fetch (timeouts, size limits).
+ * - its outbound HTTP goes through our fetch (timeouts, size limits);
+ * - its RSA key pairs are generated off the event loop (key-pair.ts), not with generateKeyPairSync.
  * ltijs serves what it is sound for: the tool key pairs and their JWKS (`/lti/keys`), the platform
  * registry, and dynamic registration.
  */
@@ -15,6 +16,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { LtijsDatabase, LtijsDynamicRegistration, LtijsProvider } from 'ltijs';
 import type { FetchLike } from '../http';
 import { installHttpSeam, type GotLike, type HttpSeam } from './http-seam';
+import { generatePlatformKeyPair } from './key-pair';
 import { safeLtijsDatabase } from './safe-database';
 import { LtijsSqlitePlugin } from './sqlite-plugin';
 
@@ -87,6 +89,8 @@ const DEFAULT_TOOL_KEY = { platformUrl: 'launchgate:tool', clientId: 'launchgate
 
 export async function startLtijs(options: LtijsRuntimeOptions): Promise<LtijsRuntime> {
   const { provider, http, auth, MongoDatabase } = loadFreshLtijs();
+  // registerPlatform() calls `Auth.generatePlatformKeyPair` on this (private) module at call time.
+  auth.generatePlatformKeyPair = generatePlatformKeyPair;
   const inner: LtijsDatabase =
     options.storage.kind === 'sqlite'
       ? new LtijsSqlitePlugin({ file: options.storage.file, now: options.now, onError: options.onError })
@@ -133,8 +137,7 @@ export async function startLtijs(options: LtijsRuntimeOptions): Promise<LtijsRun
   async function ensureToolKey(): Promise<void> {
     const existing = await database.Get(options.encryptionKey, 'publickey');
     if (existing) return;
-    // ltijs generates a 4096-bit key synchronously (about a second): once per deployment, on the
-    // first JWKS request, never on a launch.
+    // Once per deployment, on the first JWKS request, never on a launch (and off the event loop).
     await auth.generatePlatformKeyPair(options.encryptionKey, database, DEFAULT_TOOL_KEY.platformUrl, DEFAULT_TOOL_KEY.clientId);
   }
 

@@ -85,6 +85,8 @@ interface PageSpec {
 }
 
 const DEFAULT_CUSTOM = { launchgate_email: '$Person.email.primary' };
+/** The simulated Canvas offers rosters only: a tool asking for grade scopes is refused, as Canvas refuses unoffered scopes. */
+const SCOPES_SUPPORTED = ['https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly'];
 
 export class CanvasSimulator {
   readonly issuer: string;
@@ -287,7 +289,7 @@ export class CanvasSimulator {
       } catch {
         return json(400, { errors: [{ message: 'body is not JSON' }] });
       }
-      const problems = validateRegistrationRequest(body);
+      const problems = validateRegistrationRequest(body, { scopesSupported: SCOPES_SUPPORTED });
       if (problems.length > 0) {
         this.rejectedRegistrations.push(problems);
         return json(422, { errors: problems.map((message) => ({ message })) });
@@ -339,7 +341,7 @@ export class CanvasSimulator {
       token_endpoint: this.tokenEndpoint,
       token_endpoint_auth_methods_supported: ['private_key_jwt'],
       token_endpoint_auth_signing_alg_values_supported: ['RS256'],
-      scopes_supported: ['https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly'],
+      scopes_supported: SCOPES_SUPPORTED,
       response_types_supported: ['id_token'],
       id_token_signing_alg_values_supported: ['RS256'],
       claims_supported: ['sub', 'iss', 'name', 'given_name', 'family_name', 'email', 'locale'],

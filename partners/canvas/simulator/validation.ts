@@ -1,8 +1,12 @@
 /**
  * What Canvas requires of a tool, as the simulated Canvas checks it: the developer key JSON
  * ("Paste JSON", doc/api/lti_dev_key_config.md) and the dynamic registration request
- * (Schemas::Lti::IMS::OidcRegistration and LtiToolConfiguration in canvas-lms). Each returns the
- * list of problems, empty when Canvas would accept the document.
+ * (Schemas::Lti::IMS::OidcRegistration and LtiToolConfiguration in canvas-lms, and
+ * Lti::IMS::Registration's `scopes_are_valid`). Each returns the list of problems, empty when
+ * Canvas would accept the document.
+ *
+ * ltijs's default registration request is refused here as Canvas refuses it: it asks for every
+ * grade and roster scope whether or not the platform offers them.
  */
 
 const PLACEMENTS = new Set([
@@ -21,6 +25,21 @@ const PLACEMENTS = new Set([
 const MESSAGE_TYPES = new Set(['LtiResourceLinkRequest', 'LtiDeepLinkingRequest']);
 const PRIVACY_LEVELS = new Set(['public', 'name_only', 'email_only', 'anonymous']);
 const DOMAIN = /^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(:[0-9]{1,5})?$/;
+
+/** Canvas's documented LTI service scopes (TokenScopes::LTI_SCOPES), for a platform that names none. */
+export const CANVAS_LTI_SCOPES: readonly string[] = [
+  'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
+  'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly',
+  'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly',
+  'https://purl.imsglobal.org/spec/lti-ags/scope/score',
+  'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
+];
+
+/** What the platform offers, from its openid configuration. */
+export interface PlatformOffer {
+  /** `scopes_supported`: a registration asking for any other scope is refused. */
+  scopesSupported?: readonly string[];
+}
 
 type Json = Record<string, unknown>;
 
@@ -89,7 +108,7 @@ export function validateDeveloperKeyJson(doc: unknown): string[] {
   return problems;
 }
 
-export function validateRegistrationRequest(doc: unknown): string[] {
+export function validateRegistrationRequest(doc: unknown, platform: PlatformOffer = {}): string[] {
   const problems: string[] = [];
   if (!isObject(doc)) return ['the registration is not a JSON object'];
   if (doc.application_type !== 'web') problems.push('application_type must be "web"');
@@ -106,6 +125,12 @@ export function validateRegistrationRequest(doc: unknown): string[] {
   if (!isUri(doc.jwks_uri)) problems.push('jwks_uri must be a URL');
   if (doc.token_endpoint_auth_method !== 'private_key_jwt') problems.push('token_endpoint_auth_method must be private_key_jwt');
   if (doc.scope !== undefined && doc.scope !== null && typeof doc.scope !== 'string') problems.push('scope must be a string');
+  if (typeof doc.scope === 'string') {
+    // Canvas splits the scope string and ignores `openid`; every other scope must be one it offers.
+    const supported = new Set(platform.scopesSupported ?? CANVAS_LTI_SCOPES);
+    const invalid = doc.scope.split(/\s+/).filter((s) => s !== '' && s !== 'openid' && !supported.has(s));
+    if (invalid.length > 0) problems.push(`Invalid scopes: ${invalid.join(', ')}`);
+  }
   for (const name of ['logo_uri', 'client_uri'] as const) {
     if (doc[name] !== undefined && doc[name] !== null && !isUri(doc[name])) problems.push(`${name} must be a URL`);
   }
@@ -115,6 +140,9 @@ export function validateRegistrationRequest(doc: unknown): string[] {
     return problems;
   }
   if (typeof tool.domain !== 'string' || !DOMAIN.test(tool.domain)) problems.push('tool configuration domain must be a host name (no protocol)');
+  // The schema lets it be null, but the developer key Canvas builds from the registration takes its
+  // launch URL from it, and a developer key without one is refused.
+  if (!isUri(tool.target_link_uri)) problems.push('tool configuration target_link_uri must be a URL');
   if (!Array.isArray(tool.claims) || !tool.claims.every((c) => typeof c === 'string')) problems.push('tool configuration claims must be a list of strings');
   if (tool.custom_parameters !== undefined && !(isObject(tool.custom_parameters) && Object.values(tool.custom_parameters).every((v) => typeof v === 'string'))) {
     problems.push('custom_parameters values must be strings');

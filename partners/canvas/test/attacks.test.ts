@@ -205,6 +205,21 @@ describe('Canvas launch attacks are refused', function () {
     assert.ok(!JSON.stringify(audit).includes(token.split('.')[1]!));
   });
 
+  it('an id_token whose target_link_uri is not the one the login was for (another product, another path)', async () => {
+    const claim = 'https://purl.imsglobal.org/spec/lti/claim/target_link_uri';
+    const otherProduct = await forged({ claims: { [claim]: `${w.h.baseUrl}/lti/launch?product=other` } });
+    await assertRefused(otherProduct.final, 'target_link_uri_mismatch');
+    const otherPath = await forged({ claims: { [claim]: `${w.h.baseUrl}/lti/launch/elsewhere` } });
+    await assertRefused(otherPath.final, 'target_link_uri_mismatch');
+    const missing = await forged({ claims: { [claim]: undefined } });
+    await assertRefused(missing.final, 'target_link_uri_missing');
+  });
+
+  it('accepts a target_link_uri that differs from the login’s only in spelling (URL normalization)', async () => {
+    const { final } = await forged({ claims: { 'https://purl.imsglobal.org/spec/lti/claim/target_link_uri': `${w.h.baseUrl.replace('http://', 'HTTP://')}/lti/./launch#top` } });
+    assert.equal(final.status, 303, final.body);
+  });
+
   it('a login whose target_link_uri leaves LaunchGate', async () => {
     const browser = newBrowser();
     const params = { ...w.sim.loginParams({ user: w.student() }), target_link_uri: 'https://evil.example/phish' };

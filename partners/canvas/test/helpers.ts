@@ -1,5 +1,6 @@
 /** A LaunchGate with the Canvas adapter, a simulated Canvas, and a seeded, linked tenant. */
 import { randomUUID } from 'node:crypto';
+import type { DestinationStream } from 'pino';
 import { linkConnection, seedTenant, startHarness, type Harness, type SeededTenant } from '../../../test/support/harness';
 import { TestClient, type Hop } from '../../../test/support/client';
 import type { Connection } from '../../../src/store/model';
@@ -25,6 +26,10 @@ export interface WorldOptions {
   sim?: CanvasSimulator;
   canvas?: Partial<CanvasDeps>;
   host?: string;
+  /** Build the Canvas adapter as NODE_ENV=production would (the rest of the harness stays as tests run it). */
+  production?: boolean;
+  /** Where the logs go (tests that check what is logged rather than shown). */
+  logDestination?: DestinationStream;
 }
 
 export async function startCanvasWorld(options: WorldOptions = {}): Promise<CanvasWorld> {
@@ -33,7 +38,10 @@ export async function startCanvasWorld(options: WorldOptions = {}): Promise<Canv
   const h = await startHarness({
     now: options.now,
     host: options.host,
-    partners: ({ config, store, secret }) => [(canvas = canvasPartnerFor(config, store, secret, options.canvas))],
+    logDestination: options.logDestination,
+    partners: ({ config, store, secret }) => [
+      (canvas = canvasPartnerFor(options.production ? { ...config, nodeEnv: 'production' } : config, store, secret, options.canvas)),
+    ],
   });
   const tenant = await seedTenant(h.store, { jitEnabled: options.jitEnabled ?? true });
   const connection = options.link === false ? null : await linkConnection(h.store, tenant, sim.connectionSettings());

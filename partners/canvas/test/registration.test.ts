@@ -4,8 +4,14 @@
  * connection that launches only once an admin links it.
  */
 import assert from 'node:assert/strict';
-import { validateDeveloperKeyJson, validateRegistrationRequest } from '../simulator';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CanvasSimulator, validateDeveloperKeyJson, validateRegistrationRequest } from '../simulator';
+import { generateToken, hashToken } from '../../../src/admin/auth';
 import { registrationOverrides } from '../developer-key';
+import { HttpFailure } from '../http';
+import { startLtijs } from '../ltijs/runtime';
 import { lastCheck, newBrowser, reasonOf, startCanvasWorld, type CanvasWorld } from './helpers';
 
 describe('Canvas registration', function () {
@@ -37,6 +43,44 @@ describe('Canvas registration', function () {
     assert.ok(validateDeveloperKeyJson({ title: 'x', description: 'y', oidc_initiation_url: 'nope', extensions: [] }).length >= 3);
     assert.deepEqual(validateRegistrationRequest(registrationOverrides({ publicUrl: new URL('https://lg.example'), title: 'LaunchGate', description: 'd' })), []);
     assert.ok(validateRegistrationRequest({ application_type: 'web' }).length > 5);
+  });
+
+  it('ltijs’s default registration request is refused by the simulated Canvas, as by Canvas; with LaunchGate’s overrides it is accepted', async () => {
+    const sim = await CanvasSimulator.start();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launchgate-ltijs-default-'));
+    const publicUrl = new URL('https://launchgate.example');
+    const ltijs = await startLtijs({
+      storage: { kind: 'sqlite', file: path.join(dir, 'ltijs.sqlite') },
+      encryptionKey: 'test-encryption-key',
+      publicUrl,
+      toolName: 'LaunchGate',
+      description: 'd',
+      iconUrl: 'https://launchgate.example/lti/icon.svg',
+      fetch: (input, init) => fetch(input, init),
+      now: () => new Date(),
+      onError: () => {},
+    });
+    try {
+      const seam = (bearer: string) => ({ bearer, check() {}, record() {} });
+      const send = (overrides?: Record<string, unknown>) => {
+        const token = sim.issueRegistrationToken();
+        return ltijs.http.run(seam(token), () => ltijs.dynamicRegistration.register(sim.openidConfigurationUrl, token, overrides));
+      };
+
+      await assert.rejects(send(), (err: unknown) => err instanceof HttpFailure && err.status === 422);
+      const problems = sim.rejectedRegistrations.at(-1) ?? [];
+      assert.ok(problems.some((p) => /^Invalid scopes: .*lti-ags\/scope\/lineitem/.test(p)), problems.join('; '));
+      assert.equal(sim.registrations.length, 0);
+
+      await send(registrationOverrides({ publicUrl, title: 'LaunchGate', description: 'd' }));
+      assert.equal(sim.rejectedRegistrations.length, 1);
+      assert.equal(sim.registrations.length, 1);
+      assert.deepEqual(validateRegistrationRequest(sim.registrations[0]!.request, { scopesSupported: [] }), [], 'LaunchGate asks for no scope at all');
+    } finally {
+      await ltijs.close();
+      await sim.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('GET /lti/keys is ltijs’s tool key set: RS256 keys, public CORS without credentials, no cross-origin isolation headers', async () => {
@@ -73,7 +117,11 @@ describe('Canvas registration', function () {
     assert.equal(w.sim.registrations.length, 1);
     const registered = w.sim.registrations[0]!;
     assert.match(html, /org\.imsglobal\.lti\.close/);
+    assert.match(html, /addEventListener\('click'/, 'the dialog closes when the admin is done with the code, not at once');
     assert.ok(html.includes(registered.clientId));
+    const claimCode = /data-testid="claim-code">([0-9A-Z-]+)</.exec(html)?.[1];
+    assert.ok(claimCode, 'the done page shows a claim code');
+    assert.match(html, /Give this code to your LaunchGate admin/);
 
     const request = registered.request;
     assert.equal(request.initiate_login_uri, `${w.h.baseUrl}/lti/login`);
@@ -95,12 +143,18 @@ describe('Canvas registration', function () {
     assert.equal(reasonOf(before.final.body), 'connection_not_linked');
     assert.equal(await lastCheck(w.h), 'connection_pending');
 
-    const link = await fetch(`${w.h.baseUrl}/api/v1/connections/${connection.id}/link`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${w.h.operatorToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ directoryId: w.tenant.directory.id }),
-    });
-    assert.equal(link.status, 200, await link.text());
+    // The school's own admin links it, with the code the Canvas admin passed on; without it, 404.
+    const orgAdminToken = generateToken();
+    await w.h.store.createApiToken({ name: 'school admin', role: 'org_admin', orgId: w.tenant.org.id, tokenHash: hashToken(orgAdminToken) });
+    const link = (body: Record<string, string>) =>
+      fetch(`${w.h.baseUrl}/api/v1/connections/${connection.id}/link`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${orgAdminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ directoryId: w.tenant.directory.id, ...body }),
+      });
+    assert.equal((await link({})).status, 404);
+    const linked = await link({ claimCode: claimCode! });
+    assert.equal(linked.status, 200, await linked.text());
     const after = await w.sim.launch(newBrowser(), w.h.baseUrl, spec());
     assert.equal(after.final.status, 303);
 
