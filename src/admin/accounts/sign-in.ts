@@ -49,9 +49,16 @@ export class SignIn {
   async attempt(emailInput: string, password: string, address: string): Promise<SignInResult> {
     // Unknown and malformed addresses are counted too, so a lockout says nothing about whether an account exists.
     const accountKey = emailInput.trim().toLowerCase().slice(0, 320);
-    if ((await this.perAccount.isLocked(accountKey)) || (await this.perAddress.isLocked(address))) {
+    // Both slots are taken before the password is checked, so parallel attempts cannot all pass a
+    // lock check made before any of them has failed: at most the policy's number are ever checked.
+    const accountSlot = await this.perAccount.reserve(accountKey);
+    if (accountSlot === null) return { ok: false, reason: 'throttled' };
+    const addressSlot = await this.perAddress.reserve(address);
+    if (addressSlot === null) {
+      await accountSlot.release();
       return { ok: false, reason: 'throttled' };
     }
+    // From here a failure (or a thrown error) keeps both slots: they are the recorded failure.
     const email = normalizeEmail(emailInput);
     const account = email === undefined ? null : await this.deps.accounts.findAdminAccountByEmail(email);
     const tooLong = [...password].length > MAX_PASSWORD_LENGTH;
@@ -62,23 +69,21 @@ export class SignIn {
     } else {
       matches = await verifyPassword(password, account.passwordHash);
     }
-    if (!matches || account === null || account.disabledAt !== null) {
-      await this.perAccount.recordFailure(accountKey);
-      await this.perAddress.recordFailure(address);
-      return { ok: false, reason: 'invalid' };
-    }
+    if (!matches || account === null || account.disabledAt !== null) return { ok: false, reason: 'invalid' };
+    // A success clears the account's count; the address only gets back the slot this attempt took,
+    // so signing in to one's own account does not wipe failures made against others.
     await this.perAccount.reset(accountKey);
+    await addressSlot.release();
     return { ok: true, account };
   }
 
   /** Checks a secret other than a password (the bootstrap page's operator token) against the address throttle. */
   async guardAddress<T>(address: string, check: () => Promise<T | null>): Promise<{ ok: true; value: T } | { ok: false; reason: 'invalid' | 'throttled' }> {
-    if (await this.perAddress.isLocked(address)) return { ok: false, reason: 'throttled' };
+    const slot = await this.perAddress.reserve(address);
+    if (slot === null) return { ok: false, reason: 'throttled' };
     const value = await check();
-    if (value === null) {
-      await this.perAddress.recordFailure(address);
-      return { ok: false, reason: 'invalid' };
-    }
+    if (value === null) return { ok: false, reason: 'invalid' };
+    await slot.release();
     return { ok: true, value };
   }
 

@@ -1,9 +1,13 @@
 /**
  * Counts failures per key (an account's email, a client address) in the ephemeral store, so every
- * process sharing the store sees the same count. The port has no atomic increment, so each failure
- * claims the first free numbered slot with `putIfAbsent`: concurrent failures claim different
- * slots, and the key is locked while its last slot is taken. Each slot expires on its own, a
- * window after the failure that took it.
+ * process sharing the store sees the same count. The port has no atomic increment, so each attempt
+ * claims a free numbered slot with `putIfAbsent`: concurrent attempts claim different slots, and
+ * when every slot is taken the key is locked. Each slot expires on its own, a window after the
+ * attempt that took it.
+ *
+ * An attempt reserves its slot *before* the secret is checked, not after it fails: checking then
+ * recording leaves a gap (the scrypt work) in which any number of parallel attempts all see the
+ * key unlocked. A reservation is kept as the failure, or released when the attempt succeeds.
  */
 import { createHash } from 'node:crypto';
 import type { EphemeralStore } from '../../store/port';
@@ -12,6 +16,11 @@ export interface ThrottlePolicy {
   /** Failures within the window after which the key is locked. */
   maxFailures: number;
   windowMs: number;
+}
+
+/** A claimed slot. Left alone it counts as a failure until it expires; `release` frees it. */
+export interface Reservation {
+  release(): Promise<void>;
 }
 
 export class FailureCounter {
@@ -24,15 +33,32 @@ export class FailureCounter {
     if (!Number.isInteger(policy.maxFailures) || policy.maxFailures < 1) throw new Error('maxFailures must be a positive whole number');
   }
 
-  async isLocked(key: string): Promise<boolean> {
-    return (await this.ephemeral.get(this.namespace, this.slot(key, this.policy.maxFailures - 1))) !== null;
-  }
-
-  async recordFailure(key: string): Promise<void> {
+  /**
+   * Claims one of the key's slots for an attempt about to be checked; null when all are taken (the
+   * key is locked, and the attempt must not be checked at all).
+   */
+  async reserve(key: string): Promise<Reservation | null> {
     const expiresAt = new Date(this.now().getTime() + this.policy.windowMs);
     for (let i = 0; i < this.policy.maxFailures; i++) {
-      if (await this.ephemeral.putIfAbsent(this.namespace, this.slot(key, i), '1', expiresAt)) return;
+      const slot = this.slot(key, i);
+      if (await this.ephemeral.putIfAbsent(this.namespace, slot, '1', expiresAt)) {
+        return { release: () => this.ephemeral.delete(this.namespace, slot) };
+      }
     }
+    return null;
+  }
+
+  /** Whether every slot is taken (a reservation would be refused). */
+  async isLocked(key: string): Promise<boolean> {
+    for (let i = 0; i < this.policy.maxFailures; i++) {
+      if ((await this.ephemeral.get(this.namespace, this.slot(key, i))) === null) return false;
+    }
+    return true;
+  }
+
+  /** Counts a failure that had no reservation (a no-op when the key is already locked). */
+  async recordFailure(key: string): Promise<void> {
+    await this.reserve(key);
   }
 
   async reset(key: string): Promise<void> {
