@@ -4,6 +4,7 @@
  * answer wins over the plan: a lost race becomes `existing_license` or `no_seats`, never a second
  * user or an extra license.
  */
+import { DomainNameError, normalizeDomainName } from '../identity/domain-name';
 import {
   emailDomain,
   normalizeEmail,
@@ -70,8 +71,9 @@ export async function gatherFacts(store: Store, identity: LaunchIdentity, produc
   };
   if (connection === null || directory === null) return facts;
 
+  const domainName = email !== null ? claimableDomainOf(email) : null;
   const [domain, userBySubject, entitlement] = await Promise.all([
-    email !== null ? store.findDomainByName(emailDomain(email)) : Promise.resolve(null),
+    domainName !== null ? store.findDomainByName(domainName) : Promise.resolve(null),
     store.findUserByExternalIdentity(connection.id, identity.subject),
     store.getEntitlement(directory.orgId, product.id),
   ]);
@@ -85,6 +87,20 @@ export async function gatherFacts(store: Store, identity: LaunchIdentity, produc
   const matched = userBySubject ?? facts.userByEmail;
   if (matched !== null) facts.license = await store.getLicense(matched.id, product.id);
   return facts;
+}
+
+/**
+ * The email's domain the way claims are stored (lower-case IDNA): `ada@bücher.example` must find
+ * the claim of `BÜCHER.example`, stored as `xn--bcher-kva.example`. A domain that is no valid name
+ * can have no claim.
+ */
+function claimableDomainOf(email: string): string | null {
+  try {
+    return normalizeDomainName(emailDomain(email));
+  } catch (err) {
+    if (err instanceof DomainNameError) return null;
+    throw err;
+  }
 }
 
 function profileOf(identity: LaunchIdentity): Omit<UserProfile, 'email'> {
@@ -182,8 +198,10 @@ async function attemptProvision(deps: ProvisionDeps, identity: LaunchIdentity, p
 
 /**
  * Creates the user for a first launch. If another launch of the same person won the race, that
- * user is used. If the email already belongs to another user of the directory and this connection
- * does not trust emails, the person is kept apart: a separate user without the address attached.
+ * user is used (with this launch's names and roles). If the email already belongs to another user
+ * of the directory and this connection does not trust emails, the person is kept apart: a separate
+ * user without the address attached, unless that user is blocked: a block must not be stepped
+ * around by arriving through another portal, so the launch is refused and nobody is created.
  */
 async function createJitUser(
   store: Store,
@@ -200,7 +218,7 @@ async function createJitUser(
   if (first.created) return { user: first.user, created: true };
 
   const owner = await store.findUserByExternalIdentity(connection.id, identity.subject);
-  if (owner !== null) return { user: owner, created: false };
+  if (owner !== null) return { user: (await store.updateUserProfile(owner.id, profileOf(identity), now)) ?? owner, created: false };
   // The email belongs to someone else in this directory.
   if (connection.trustEmail) {
     // They arrived through another connection while this launch was deciding: same person, link.
@@ -208,6 +226,11 @@ async function createJitUser(
     if (!linked.linked && linked.userId !== first.user.id) throw new LostRace();
     detail.matchedBy = 'email';
     return { user: (await store.updateUserProfile(first.user.id, profileOf(identity), now)) ?? first.user, created: false };
+  }
+  if (first.user.status === 'blocked') {
+    // The caller refuses with user_blocked; no identity is linked and nobody is created.
+    detail.emailOwnerBlocked = true;
+    return { user: first.user, created: false };
   }
   detail.emailKeptApart = true;
   const apart = await store.createUser({ ...base, email: null }, externalIdentity);

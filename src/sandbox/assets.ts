@@ -51,18 +51,12 @@ export const SANDBOX_JS = `(function () {
     at.appendChild(document.createTextNode(' at ' + r.time));
     row(dl, 'Audit event', at);
     panel.appendChild(dl);
-    if (r.consoleUrl) {
-      var a = el('a', 'Open this launch\\u2019s audit event in the admin console', 'audit-link');
-      a.className = 'button secondary';
-      a.href = r.consoleUrl;
-      a.target = '_blank';
-      a.rel = 'noopener';
-      panel.appendChild(a);
-    } else {
-      var p = el('p', 'This event belongs to no organization (the tenant is linked to none), so no organization\\u2019s audit log shows it; the server\\u2019s log line has the same request id.', 'audit-none');
-      p.className = 'muted';
-      panel.appendChild(p);
-    }
+    var a = el('a', 'Open this launch\\u2019s audit event in the admin console', 'audit-link');
+    a.className = 'button secondary';
+    a.href = r.consoleUrl;
+    a.target = '_blank';
+    a.rel = 'noopener';
+    panel.appendChild(a);
   }
 
   function poll() {

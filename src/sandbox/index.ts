@@ -25,7 +25,7 @@ import { sandboxRouter } from './routes';
 import { SandboxSimulators } from './simulators';
 import { PARTNER_NAMES } from './tenants';
 
-export { SANDBOX_ADMIN_EMAIL } from './admin-account';
+export { retireSandboxAdmin, SANDBOX_ADMIN_EMAIL } from './admin-account';
 export { seedSandboxDemo, type SandboxDemo } from './demo';
 export { SandboxSimulators } from './simulators';
 
@@ -100,7 +100,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         const simulated = sims.originsByPartner().map((o) => `${PARTNER_NAMES[o.partner]} ${o.origin}`);
         return [
           `Sandbox: ${url}  (pick a partner and a person, and launch; simulated on this machine: ${simulated.join(', ')})`,
-          `Admin console: ${new URL('/admin', config.publicUrl).toString()}  sign in as ${admin.email} with password ${admin.password}  (a new password at every sandbox start)`,
+          admin.disabled
+            ? `Admin console: ${new URL('/admin', config.publicUrl).toString()}  the sandbox account ${admin.email} was disabled by an admin and stays so; once enabled again its password is ${admin.password}`
+            : `Admin console: ${new URL('/admin', config.publicUrl).toString()}  sign in as ${admin.email} with password ${admin.password}  (a new password at every sandbox start)`,
         ];
       },
       async close() {

@@ -16,8 +16,8 @@ export type LaunchResult =
       /** For protocol failures: the precise check that failed. */
       check: string | null;
       requestId: string | null;
-      /** The event in the admin console, or null when it belongs to no organization. */
-      consoleUrl: string | null;
+      /** The event in the admin console (the operator view of launches of no organization when it has none). */
+      consoleUrl: string;
     };
 
 export function resultOf(event: AuditEvent | null): LaunchResult {

@@ -49,7 +49,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   const issuer = config.publicUrl.origin;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // Whose X-Forwarded-For names the client (req.ip, which the sign-in throttle counts by): TRUST_PROXY, loopback by default.
+  app.set('trust proxy', config.trustProxy);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');

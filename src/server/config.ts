@@ -2,6 +2,8 @@
  * Configuration is read once from the environment, validated, and passed in. Nothing else in the
  * code reads process.env. A bad value stops start-up with one line naming the variable.
  */
+import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_PRODUCT_ID, type Product } from '../provisioning/product';
 
@@ -15,9 +17,35 @@ export interface OAuthPartnerConfig {
   apiUrl: string;
 }
 
+/**
+ * How LaunchGate talks to Clever and ClassLink, beyond the endpoints: read whether or not a partner
+ * is on, so a bad value is caught at start-up either way.
+ */
+export interface OAuthSettings {
+  /** PARTNER_TIMEOUT_MS: the deadline of each call to Clever or ClassLink (token, user info). */
+  timeoutMs: number;
+  /** CLEVER_PKCE: send S256 PKCE to Clever; off by default, Clever does not document it. */
+  cleverPkce: boolean;
+  /** CLASSLINK_PKCE: send S256 PKCE to ClassLink; off by default, ClassLink lists no PKCE parameters. */
+  classlinkPkce: boolean;
+  /** CLASSLINK_SCOPE: the space-separated scopes requested; `profile` is what /v2/my/info needs. */
+  classlinkScope: string;
+}
+
+/** The defaults without the environment; the Clever and ClassLink adapters take theirs from here too. */
+export const OAUTH_DEFAULTS: OAuthSettings = { timeoutMs: 10_000, cleverPkce: false, classlinkPkce: false, classlinkScope: 'profile' };
+
+/**
+ * Which peers may name the client in X-Forwarded-For, as Express's `trust proxy` takes it: false
+ * (none), a hop count, or addresses, CIDR ranges and the names loopback, linklocal, uniquelocal.
+ */
+export type TrustProxy = false | number | string[];
+
 export interface Config {
   port: number;
   host: string;
+  /** From TRUST_PROXY; the client address the sign-in throttle counts per depends on it. */
+  trustProxy: TrustProxy;
   publicUrl: URL;
   mongodbUri: string | null;
   dataDir: string;
@@ -32,7 +60,10 @@ export interface Config {
   /** null when the partner's client id is unset: the partner is off. */
   clever: OAuthPartnerConfig | null;
   classlink: OAuthPartnerConfig | null;
+  oauth: OAuthSettings;
   sandbox: boolean;
+  /** From LAUNCHGATE_WORKERS: processes serving requests (1: this process serves them itself). */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +116,42 @@ function parseBool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `must be 1/0, true/false, yes/no or on/off, got "${raw}"`);
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.includes(entry.toLowerCase()) || isIP(entry) !== 0) return true;
+  const cidr = /^([^/]+)\/(\d{1,3})$/.exec(entry);
+  if (cidr === null) return false;
+  const family = isIP(cidr[1]!);
+  return family !== 0 && Number(cidr[2]) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: by default only a proxy on this machine (loopback) may set X-Forwarded-For. Trusting
+ * every private address, as before, let anyone on the same network pick a fresh client address for
+ * each attempt and walk past the per-address sign-in throttle. `true` (trust anyone) is refused for
+ * the same reason: the client would choose its own address.
+ */
+function parseTrustProxy(env: Env): TrustProxy {
+  const raw = str(env, 'TRUST_PROXY');
+  if (raw === undefined) return ['loopback'];
+  if (/^(false|0)$/i.test(raw)) return false;
+  if (/^true$/i.test(raw)) {
+    throw new ConfigError('TRUST_PROXY', 'true would let any client set its own address; give the proxies\' addresses or CIDR ranges, or the number of proxy hops');
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 32) throw new ConfigError('TRUST_PROXY', `a hop count must be from 0 to 32, got "${raw}"`);
+    return hops;
+  }
+  const entries = raw.split(',').map((e) => e.trim());
+  const bad = entries.find((e) => !isProxyEntry(e));
+  if (bad !== undefined) {
+    throw new ConfigError('TRUST_PROXY', `must be false, a hop count, or a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8) and loopback, linklocal, uniquelocal; "${bad}" is none of these`);
+  }
+  return entries;
+}
+
 /**
  * LAUNCHGATE_PRODUCTS is a JSON array of {id, name, launchUrl, jitEligible}. When unset, one
  * built-in product whose launch page is served by LaunchGate itself, so the quick start works.
@@ -132,6 +199,37 @@ function parseProducts(env: Env, publicUrl: URL): Product[] {
     if (typeof jitEligible !== 'boolean') throw new ConfigError(`${where}.jitEligible`, 'must be true or false');
     return { id, name: name.trim(), launchUrl: url.toString(), jitEligible };
   });
+}
+
+/** A deadline in milliseconds: a whole number, at least 1, and short enough for a waiting browser. */
+function parseTimeoutMs(env: Env, name: string, fallback: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  const ms = /^\d{1,6}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(ms) || ms < 1 || ms > 120_000) {
+    throw new ConfigError(name, `must be a whole number of milliseconds from 1 to 120000, got "${raw}"`);
+  }
+  return ms;
+}
+
+/** RFC 6749 §3.3: scope tokens are printable ASCII without space, `"` or `\`, separated by single spaces. */
+function parseScope(env: Env, name: string, fallback: string): string {
+  const raw = str(env, name);
+  if (raw === undefined) return fallback;
+  const tokens = raw.split(/\s+/);
+  if (tokens.some((t) => !/^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(t)) || tokens.length > 20) {
+    throw new ConfigError(name, `must be scope names separated by spaces (e.g. "profile oneroster"), got "${raw}"`);
+  }
+  return tokens.join(' ');
+}
+
+function parseOAuthSettings(env: Env): OAuthSettings {
+  return {
+    timeoutMs: parseTimeoutMs(env, 'PARTNER_TIMEOUT_MS', OAUTH_DEFAULTS.timeoutMs),
+    cleverPkce: parseBool(env, 'CLEVER_PKCE', OAUTH_DEFAULTS.cleverPkce),
+    classlinkPkce: parseBool(env, 'CLASSLINK_PKCE', OAUTH_DEFAULTS.classlinkPkce),
+    classlinkScope: parseScope(env, 'CLASSLINK_SCOPE', OAUTH_DEFAULTS.classlinkScope),
+  };
 }
 
 function parsePartner(env: Env, prefix: 'CLEVER' | 'CLASSLINK', defaults: Omit<OAuthPartnerConfig, 'clientId' | 'clientSecret'>): OAuthPartnerConfig | null {
@@ -193,6 +291,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   return {
     port,
     host: str(env, 'HOST') ?? '0.0.0.0',
+    trustProxy: parseTrustProxy(env),
     publicUrl,
     mongodbUri,
     dataDir: path.resolve(cwd, str(env, 'DATA_DIR') ?? './data'),
@@ -212,8 +311,25 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       tokenUrl: 'https://launchpad.classlink.com/oauth2/v2/token',
       apiUrl: 'https://nodeapi.classlink.com',
     }),
+    oauth: parseOAuthSettings(env),
     sandbox,
+    workers: parseWorkers(env, sandbox),
   };
+}
+
+/** `auto` is one worker per core the machine offers this process. */
+function parseWorkers(env: Env, sandbox: boolean): number {
+  const raw = str(env, 'LAUNCHGATE_WORKERS');
+  if (raw === undefined) return 1;
+  const workers = raw.toLowerCase() === 'auto' ? availableParallelism() : /^[0-9]{1,2}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+    throw new ConfigError('LAUNCHGATE_WORKERS', `must be a whole number from 1 to 64, or auto, got "${raw}"`);
+  }
+  if (workers > 1 && sandbox) {
+    // The sandbox's simulated partners keep their state in the process that runs them.
+    throw new ConfigError('LAUNCHGATE_WORKERS', 'must be 1 while the sandbox is on (LAUNCHGATE_SANDBOX)');
+  }
+  return workers;
 }
 
 /**

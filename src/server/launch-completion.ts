@@ -3,8 +3,8 @@
  * to the product, or explain the refusal. The same path for every partner.
  */
 import type { Request, Response } from 'express';
-import { describeTenant, tenantKeyString, type LaunchIdentity } from '../identity/launch-identity';
-import type { CompleteOptions, LaunchFailure, LaunchSink } from '../identity/launch-sink';
+import { describeTenant, normalizeEmail, tenantKeyString, type LaunchIdentity } from '../identity/launch-identity';
+import type { CompleteOptions, FailureNotice, LaunchFailure, LaunchSink } from '../identity/launch-sink';
 import { provision } from '../provisioning/provision';
 import type { ProductCatalog } from '../provisioning/product';
 import type { LaunchReason } from '../provisioning/reasons';
@@ -30,9 +30,23 @@ export function requestIdOf(res: Response): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-function sendPage(res: Response, status: number, reason: LaunchReason): void {
+function sendPage(res: Response, status: number, reason: LaunchReason, notice?: FailureNotice): void {
   if (res.headersSent) return;
-  res.status(status).type('html').set('Cache-Control', 'no-store').send(refusalPage(reason, requestIdOf(res)));
+  res.status(status).type('html').set('Cache-Control', 'no-store').send(refusalPage(reason, requestIdOf(res), notice));
+}
+
+/** store_error is ours and passing (503, as when provisioning fails); the others as before. */
+function failureStatus(reason: LaunchFailure['reason']): number {
+  switch (reason) {
+    case 'partner_error':
+      return 502;
+    case 'connection_not_linked':
+      return 403;
+    case 'store_error':
+      return 503;
+    case 'launch_invalid':
+      return 400;
+  }
 }
 
 export function createLaunchSink(deps: LaunchCompletionDeps): LaunchSink {
@@ -41,7 +55,13 @@ export function createLaunchSink(deps: LaunchCompletionDeps): LaunchSink {
   async function complete(_req: Request, res: Response, identity: LaunchIdentity, options?: CompleteOptions): Promise<void> {
     const requestId = requestIdOf(res);
     const started = process.hrtime.bigint();
-    const product = (options?.productId ? products.get(options.productId) : undefined) ?? products.defaultProduct;
+    // A product the launch names must be one we serve: falling back to the default would open a
+    // product nobody asked for (and count it against that product's seats).
+    const product = options?.productId === undefined ? products.defaultProduct : products.get(options.productId);
+    if (product === undefined) {
+      await refuseUnknownProduct(res, identity, options!.productId!, requestId);
+      return;
+    }
     let outcome;
     try {
       outcome = await provision({ store, now: deps.now }, identity, product, { requestId });
@@ -95,9 +115,42 @@ export function createLaunchSink(deps: LaunchCompletionDeps): LaunchSink {
     res.set('Cache-Control', 'no-store').redirect(303, target.toString());
   }
 
+  /** product_unknown: audited like every launch, under the tenant's organization when it has one. */
+  async function refuseUnknownProduct(res: Response, identity: LaunchIdentity, productId: string, requestId: string | null): Promise<void> {
+    metrics.launches.inc({ partner: identity.partner, decision: 'refused', reason: 'product_unknown' });
+    const requested = productId.slice(0, 128);
+    logger.warn({ requestId, partner: identity.partner, tenant: describeTenant(identity.tenant), productId: requested }, 'launch named a product that is not configured');
+    try {
+      const connection = await store.findConnectionByTenantKey(tenantKeyString(identity.tenant));
+      const linked = connection !== null && connection.status === 'linked';
+      await store.appendAudit({
+        time: deps.now(),
+        kind: 'launch',
+        orgId: connection?.orgId ?? null,
+        directoryId: linked ? connection.directoryId : null,
+        connectionId: connection?.id ?? null,
+        partner: identity.partner,
+        subject: identity.subject,
+        email: normalizeEmail(identity.email) ?? null,
+        userId: null,
+        productId: requested,
+        decision: 'refused',
+        reason: 'product_unknown',
+        requestId,
+        actor: null,
+        detail: { tenant: describeTenant(identity.tenant), configured: products.products.map((p) => p.id) },
+      });
+    } catch (err) {
+      metrics.storeErrors.inc({ operation: 'audit' });
+      logger.error({ err, requestId }, 'could not record a launch of an unknown product');
+    }
+    sendPage(res, 404, 'product_unknown');
+  }
+
   async function fail(_req: Request, res: Response, failure: LaunchFailure): Promise<void> {
     const requestId = requestIdOf(res);
     metrics.launches.inc({ partner: failure.partner, decision: 'refused', reason: failure.reason });
+    if (failure.reason === 'store_error') metrics.storeErrors.inc({ operation: failure.check ?? 'launch' });
     logger.warn(
       {
         requestId,
@@ -132,7 +185,7 @@ export function createLaunchSink(deps: LaunchCompletionDeps): LaunchSink {
       metrics.storeErrors.inc({ operation: 'audit' });
       logger.error({ err, requestId }, 'could not record a failed launch');
     }
-    sendPage(res, failure.reason === 'partner_error' ? 502 : failure.reason === 'connection_not_linked' ? 403 : 400, failure.reason);
+    sendPage(res, failureStatus(failure.reason), failure.reason, failure.notice);
   }
 
   return { complete, fail };

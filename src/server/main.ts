@@ -2,16 +2,19 @@
  * `npm start`: read configuration, open the store, make sure secrets and an operator token exist,
  * build the app with every partner, listen, and shut down cleanly on SIGTERM/SIGINT.
  */
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
+import { runSupervisor } from './cluster';
 import { ConfigError, loadConfig, quickStartEnv, type Config } from './config';
 import { createLogger } from './logger';
 import { openStore, describeStore } from '../store/open';
 import { productCatalog } from '../provisioning/product';
 import { loadSigningKeys, resolveSecret } from './secrets';
 import { ensureOperatorToken } from './bootstrap';
+import { drainable } from './drain';
 import { createApp } from './app';
 import { partnerModules } from './partners';
-import { startSandbox } from '../sandbox';
+import { retireSandboxAdmin, startSandbox } from '../sandbox';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -25,6 +28,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (config.workers > 1 && cluster.isPrimary) {
+    process.exitCode = await runSupervisor(config, logger);
+    return;
+  }
   const { secret, generated } = resolveSecret(config.secret, config.dataDir);
   const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
   const keys = await loadSigningKeys(store, secret);
@@ -32,11 +39,14 @@ async function main(): Promise<void> {
   const products = productCatalog(config.products, config.defaultProductId);
   // Sandbox mode: simulated partners and a demo organization; LaunchGate sees only the configuration it yields.
   const sandbox = config.sandbox ? await startSandbox({ config, store, logger, products }) : null;
+  // A sandbox run earlier on this store left an operator account whose password was printed; off means off.
+  if (sandbox === null && (await retireSandboxAdmin({ store, products }))) logger.warn('disabled the sandbox console account: the sandbox is off');
   const appConfig = sandbox?.config ?? config;
   const partners = [...partnerModules(appConfig, store, secret), ...(sandbox ? [sandbox.module] : [])];
   const built = await createApp({ config: appConfig, store, logger, products, keys, partners });
 
   const server: Server = built.app.listen(config.port, config.host);
+  const drainer = drainable(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -53,7 +63,8 @@ async function main(): Promise<void> {
     lines.push(`  try: curl -H "Authorization: Bearer ${printOnce}" ${config.publicUrl.origin}/api/v1/organizations`);
   }
   if (sandbox) lines.push(...sandbox.banner());
-  console.log(lines.join('\n'));
+  // A worker's supervisor prints the one banner for all of them.
+  if (!cluster.isWorker) console.log(lines.join('\n'));
   logger.info({ port, store: store.kind }, 'started');
 
   // Expired login states, nonces, sessions and assertion ids are invisible to reads already;
@@ -72,13 +83,24 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(purge);
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Whatever hangs below (a request that never ends, a store that never answers), the process
+    // still ends, and says it did not end cleanly.
+    const force = setTimeout(() => {
+      logger.warn({ signal }, 'shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
     force.unref();
-    server.close();
-    server.closeIdleConnections();
-    await built.close();
-    await sandbox?.close();
-    await store.close();
+    try {
+      // In-flight requests are answered before what they need (partners, sandbox, store) closes.
+      await drainer.drain();
+      await built.close();
+      await sandbox?.close();
+      await store.close();
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

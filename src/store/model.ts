@@ -32,7 +32,10 @@ export interface Domain {
   id: string;
   orgId: string;
   directoryId: string;
-  /** Lower-case, IDNA (punycode) form. Unique across every organization. */
+  /**
+   * Lower-case, IDNA (punycode) form. At most one verified claim per name across every
+   * organization; pending claims of a name may coexist, one per directory.
+   */
   name: string;
   status: DomainStatus;
   verificationToken: string;

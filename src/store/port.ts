@@ -38,6 +38,12 @@ export interface Paging {
   offset: number;
 }
 
+export interface DomainVerification {
+  domain: Domain;
+  /** The other directories' pending claims of the same name, removed by the verification. */
+  removed: Domain[];
+}
+
 export interface NewConnection {
   status: ConnectionStatus;
   orgId: string | null;
@@ -124,7 +130,8 @@ export type AssignLicenseResult =
 export type NewAuditEvent = Omit<AuditEvent, 'id'>;
 
 export interface AuditFilter {
-  orgId?: string;
+  /** `null` selects events of no organization (launches from tenants nobody linked). */
+  orgId?: string | null;
   directoryId?: string;
   kind?: AuditKind;
   decision?: Decision;
@@ -212,12 +219,23 @@ export interface Store extends AdminAccountStore {
   updateDirectory(id: string, patch: { name?: string; jitEnabled?: boolean }): Promise<Directory | null>;
 
   // Domains
-  /** Throws StoreConflictError('domain_taken') when any directory already claims the name. */
+  /**
+   * A pending claim. Claims of one name by several directories may coexist while pending (so no
+   * one can squat another district's domain by claiming it first); only a verified claim is
+   * exclusive. Throws StoreConflictError('domain_taken') when the name is verified by any
+   * directory, or this directory already claims it.
+   */
   claimDomain(input: { orgId: string; directoryId: string; name: string; verificationToken: string }): Promise<Domain>;
   getDomain(id: string): Promise<Domain | null>;
+  /** The verified claim of the name if there is one, else the oldest pending claim. */
   findDomainByName(name: string): Promise<Domain | null>;
   listDomains(filter: { orgId?: string; directoryId?: string }): Promise<Domain[]>;
-  markDomainVerified(id: string, by: DomainVerifiedBy, at: Date): Promise<Domain | null>;
+  /**
+   * Verifies the claim and removes every other pending claim of the name, in one atomic step:
+   * `removed` lists those. At most one claim of a name is ever verified: when another one is,
+   * throws StoreConflictError('domain_taken') and changes nothing. Null when the id is unknown.
+   */
+  markDomainVerified(id: string, by: DomainVerifiedBy, at: Date): Promise<DomainVerification | null>;
   deleteDomain(id: string): Promise<boolean>;
 
   // Connections (partner tenants linked as secondary identity providers)

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CANVAS_CLOUD_ENDPOINTS } from '../../src/admin/services';
+import { CANVAS_CLOUD_ENDPOINTS, issueClaimCode, newClaimCode } from '../../src/admin/services';
 import type { CanvasSettings } from '../../src/store/model';
 import { seedOrg, startApi, type TestApi } from './support';
 
@@ -159,21 +159,103 @@ describe('admin API: connections', () => {
     assert.equal(again.status, 409);
   });
 
-  it('lets an organization admin see pending connections (read-only) and link one into its own directory', async () => {
+  it('an organization admin does not see pending registrations: not listed, and 404 by id', async () => {
     const token = await api.orgAdminToken(orgA.orgId);
     const waiting = await pending('dyn-2');
     const list = await api.call('GET', '/connections?status=pending', { token });
-    assert.ok(list.body.items.some((c: { id: string }) => c.id === waiting.id));
-    assert.equal((await api.call('GET', `/connections/${waiting.id}`, { token })).status, 200);
-    const patch = await api.call('PATCH', `/connections/${waiting.id}`, { token, body: { enabled: false } });
-    assert.equal(patch.status, 403);
-    assert.equal((await api.call('DELETE', `/connections/${waiting.id}`, { token })).status, 403);
-    const intoOther = await api.call('POST', `/connections/${waiting.id}/link`, { token, body: { directoryId: orgB.directoryId } });
-    assert.equal(intoOther.status, 404);
-    const linked = await api.call('POST', `/connections/${waiting.id}/link`, { token, body: { directoryId: orgA.directoryId } });
-    assert.equal(linked.status, 200);
-    assert.equal(linked.body.orgId, orgA.orgId);
+    assert.deepEqual(list.body.items, []);
     const all = await api.call('GET', '/connections', { token });
-    assert.ok(all.body.items.every((c: { orgId: string | null }) => c.orgId === orgA.orgId || c.orgId === null));
+    assert.ok(all.body.items.every((c: { orgId: string | null }) => c.orgId === orgA.orgId));
+    assert.equal((await api.call('GET', `/connections/${waiting.id}`, { token })).status, 404);
+    assert.equal((await api.call('PATCH', `/connections/${waiting.id}`, { token, body: { enabled: false } })).status, 404);
+    assert.equal((await api.call('DELETE', `/connections/${waiting.id}`, { token })).status, 404);
+    assert.equal((await api.store.getConnection(waiting.id))?.status, 'pending');
+  });
+
+  it('attack: an organization admin of another org cannot link a pending registration without its claim code (404, audited)', async () => {
+    const token = await api.orgAdminToken(orgB.orgId);
+    const waiting = await pending('dyn-3');
+    await issueClaimCode(api.store.ephemeral, waiting.id, new Date());
+    const before = (await api.store.listAudit({ orgId: orgB.orgId, reason: 'connection.claim_refused' }, { limit: 1, offset: 0 })).total;
+    const missing = await api.call('POST', `/connections/${waiting.id}/link`, { token, body: { directoryId: orgB.directoryId } });
+    assert.equal(missing.status, 404);
+    const wrong = await api.call('POST', `/connections/${waiting.id}/link`, { token, body: { directoryId: orgB.directoryId, claimCode: newClaimCode() } });
+    assert.equal(wrong.status, 404);
+    const unknown = await api.call('POST', '/connections/no-such-id/link', { token, body: { directoryId: orgB.directoryId, claimCode: newClaimCode() } });
+    assert.deepEqual(wrong.body.error.code, unknown.body.error.code, 'a wrong code answers exactly like an id that does not exist');
+    assert.equal((await api.store.getConnection(waiting.id))?.status, 'pending');
+    const refused = await api.store.listAudit({ orgId: orgB.orgId, reason: 'connection.claim_refused' }, { limit: 10, offset: 0 });
+    assert.equal(refused.total, before + 3);
+  });
+
+  it("attack: another registration's claim code does not link this one", async () => {
+    const token = await api.orgAdminToken(orgB.orgId);
+    const target = await pending('dyn-4');
+    const mine = await pending('dyn-5');
+    const myCode = await issueClaimCode(api.store.ephemeral, mine.id, new Date());
+    await issueClaimCode(api.store.ephemeral, target.id, new Date());
+    const res = await api.call('POST', `/connections/${target.id}/link`, { token, body: { directoryId: orgB.directoryId, claimCode: myCode } });
+    assert.equal(res.status, 404);
+    assert.equal((await api.store.getConnection(target.id))?.status, 'pending');
+  });
+
+  it('with the right claim code an organization admin links the registration into its own directory, once', async () => {
+    const tokenA = await api.orgAdminToken(orgA.orgId);
+    const tokenB = await api.orgAdminToken(orgB.orgId);
+    const waiting = await pending('dyn-6');
+    const code = await issueClaimCode(api.store.ephemeral, waiting.id, new Date());
+    // The code does not open another organization's directory.
+    const intoOther = await api.call('POST', `/connections/${waiting.id}/link`, { token: tokenA, body: { directoryId: orgB.directoryId, claimCode: code } });
+    assert.equal(intoOther.status, 404);
+    // Typed loosely (lower case, spaces): still the code.
+    const loose = code.toLowerCase().replace(/-/g, ' ');
+    const linked = await api.call('POST', `/connections/${waiting.id}/link`, { token: tokenA, body: { directoryId: orgA.directoryId, claimCode: loose } });
+    assert.equal(linked.status, 200, JSON.stringify(linked.body));
+    assert.equal(linked.body.orgId, orgA.orgId);
+    assert.equal((await api.call('GET', `/connections/${waiting.id}`, { token: tokenA })).status, 200);
+    // Single use: the same code claims nothing any more, for anyone.
+    const replay = await api.call('POST', `/connections/${waiting.id}/link`, { token: tokenB, body: { directoryId: orgB.directoryId, claimCode: code } });
+    assert.equal(replay.status, 404);
+    assert.equal((await api.store.getConnection(waiting.id))?.orgId, orgA.orgId);
+    const events = await api.store.listAudit({ orgId: orgA.orgId, reason: 'connection.linked' }, { limit: 1, offset: 0 });
+    assert.equal(events.items[0]?.detail?.claimedWithCode, true);
+  });
+
+  it('a code for a registration the operator linked meanwhile claims nothing (404, not a conflict that reveals it)', async () => {
+    const token = await api.orgAdminToken(orgB.orgId);
+    const waiting = await pending('dyn-7');
+    const code = await issueClaimCode(api.store.ephemeral, waiting.id, new Date());
+    assert.equal((await api.call('POST', `/connections/${waiting.id}/link`, { body: { directoryId: orgA.directoryId } })).status, 200);
+    const late = await api.call('POST', `/connections/${waiting.id}/link`, { token, body: { directoryId: orgB.directoryId, claimCode: code } });
+    assert.equal(late.status, 404);
+  });
+
+  it('links a pending registration with deployment ids added to those it recorded', async () => {
+    const waiting = await pending('dyn-8');
+    const res = await api.call('POST', `/connections/${waiting.id}/link`, { body: { directoryId: orgA.directoryId, deploymentIds: ['extra:1', 'dep-dyn-8'] } });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.settings.deploymentIds, ['dep-dyn-8', 'extra:1']);
+  });
+
+  for (const [environment, issuer, sso] of [
+    ['beta', 'https://canvas.beta.instructure.com', 'https://sso.beta.canvaslms.com'],
+    ['test', 'https://canvas.test.instructure.com', 'https://sso.test.canvaslms.com'],
+  ] as const) {
+    it(`defaults a ${environment} Canvas issuer to its own environment's endpoints, never production's`, async () => {
+      const res = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: canvas([`${environment}:1`], { issuer, clientId: `${environment}-key` }) });
+      assert.equal(res.status, 201);
+      assert.equal(res.body.settings.authEndpoint, `${sso}/api/lti/authorize_redirect`);
+      assert.equal(res.body.settings.jwksUrl, `${sso}/api/lti/security/jwks`);
+      assert.equal(res.body.settings.tokenEndpoint, `${issuer}/login/oauth2/token`);
+    });
+  }
+
+  it("defaults a self-hosted Canvas issuer to endpoints on its own host, not Instructure's", async () => {
+    const res = await api.call('POST', `/directories/${orgA.directoryId}/connections`, { body: canvas(['self:1'], { issuer: 'https://canvas.district.example', clientId: 'self-key' }) });
+    assert.equal(res.status, 201);
+    assert.deepEqual(
+      [res.body.settings.authEndpoint, res.body.settings.tokenEndpoint, res.body.settings.jwksUrl],
+      ['https://canvas.district.example/api/lti/authorize_redirect', 'https://canvas.district.example/login/oauth2/token', 'https://canvas.district.example/api/lti/security/jwks'],
+    );
   });
 });

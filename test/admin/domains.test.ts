@@ -66,12 +66,56 @@ describe('admin API: domains', () => {
     });
   }
 
-  it('refuses a domain another organization already claimed, with 409 and without naming it', async () => {
-    assert.equal((await api.call('POST', `/directories/${orgA.directoryId}/domains`, { body: { name: 'shared.example' } })).status, 201);
+  it('refuses a domain another organization has verified, with 409 and without naming it', async () => {
+    const claim = await api.call('POST', `/directories/${orgA.directoryId}/domains`, { body: { name: 'shared.example' } });
+    assert.equal(claim.status, 201);
+    assert.equal((await api.call('POST', `/domains/${claim.body.id}/operator-verify`)).status, 200);
     const res = await api.call('POST', `/directories/${orgB.directoryId}/domains`, { body: { name: 'SHARED.example' } });
     assert.equal(res.status, 409);
     assert.equal(res.body.error.code, 'conflict');
+    assert.match(res.body.error.message, /already verified by another directory/);
     assert.doesNotMatch(res.body.error.message, /Org A/);
+  });
+
+  it('refuses claiming one name twice in the same directory (409)', async () => {
+    assert.equal((await api.call('POST', `/directories/${orgA.directoryId}/domains`, { body: { name: 'twice.example' } })).status, 201);
+    const res = await api.call('POST', `/directories/${orgA.directoryId}/domains`, { body: { name: 'twice.example' } });
+    assert.equal(res.status, 409);
+    assert.match(res.body.error.message, /already claims/);
+  });
+
+  it('squatting fails: an organization admin claiming another district’s domain first blocks nothing; DNS proof wins, and the squat is removed and audited', async () => {
+    const squatter = await api.orgAdminToken(orgB.orgId);
+    const squat = await api.call('POST', `/directories/${orgB.directoryId}/domains`, { body: { name: 'district.example' }, token: squatter });
+    assert.equal(squat.status, 201);
+    const owner = await api.orgAdminToken(orgA.orgId);
+    const claim = await api.call('POST', `/directories/${orgA.directoryId}/domains`, { body: { name: 'district.example' }, token: owner });
+    assert.equal(claim.status, 201, 'a pending claim elsewhere does not block the real owner');
+
+    // The squatter cannot publish the owner's DNS record; the owner can.
+    dns.set(claim.body.dnsRecord.name, [[claim.body.dnsRecord.value]]);
+    const squatVerify = await api.call('POST', `/domains/${squat.body.id}/verify`, { token: squatter });
+    assert.equal(squatVerify.body.check.matched, false, "the squatter's own token is not published");
+    const verified = await api.call('POST', `/domains/${claim.body.id}/verify`, { token: owner });
+    assert.equal(verified.body.domain.status, 'verified');
+
+    assert.equal((await api.call('GET', `/domains/${squat.body.id}`)).status, 404, 'the other pending claim is gone');
+    const lost = await api.store.listAudit({ orgId: orgB.orgId, reason: 'domain.superseded' }, { limit: 10, offset: 0 });
+    assert.equal(lost.total, 1);
+    assert.equal(lost.items[0]?.detail?.domain, 'district.example');
+    assert.doesNotMatch(JSON.stringify(lost.items[0]), new RegExp(orgA.orgId), "the winner's organization is not named to the loser");
+    const again = await api.call('POST', `/directories/${orgB.directoryId}/domains`, { body: { name: 'district.example' }, token: squatter });
+    assert.equal(again.status, 409, 'and the verified name cannot be claimed again');
+  });
+
+  it('once one directory verifies a name, the losing claim cannot be verified, even by the operator (it is gone: 404)', async () => {
+    const a = await api.call('POST', `/directories/${orgA.directoryId}/domains`, { body: { name: 'race.example' } });
+    const b = await api.call('POST', `/directories/${orgB.directoryId}/domains`, { body: { name: 'race.example' } });
+    assert.equal((await api.call('POST', `/domains/${a.body.id}/operator-verify`)).status, 200);
+    const res = await api.call('POST', `/domains/${b.body.id}/operator-verify`);
+    assert.equal(res.status, 404, 'the losing claim was removed with the verification');
+    const verified = await api.store.listDomains({});
+    assert.equal(verified.filter((d) => d.name === 'race.example').length, 1);
   });
 
   it('verifies a domain when the TXT record matches (chunks joined)', async () => {

@@ -136,6 +136,45 @@ describe('launchgate CLI', () => {
     assert.match(tail.out, /refused +jit_disabled {2}canvas {2}late@lincoln\.example \(Just-in-time provisioning is off for this directory/);
   });
 
+  it('links a pending Canvas registration with --connection, adding the --deployment-id values it names', async () => {
+    const store = openSqliteStore({ file: path.join(dataDir, 'launchgate.sqlite') });
+    await store.init();
+    const [org] = await store.listOrganizations();
+    const [directory] = await store.listDirectories(org!.id);
+    const pending = await store.createConnection({
+      status: 'pending', orgId: null, directoryId: null, enabled: true, trustEmail: false, label: 'Canvas: Lincoln',
+      settings: { partner: 'canvas', issuer: 'https://canvas.instructure.com', clientId: 'dyn-cli', deploymentIds: [], authEndpoint: 'https://sso.canvaslms.com/api/lti/authorize_redirect', tokenEndpoint: 'https://canvas.instructure.com/login/oauth2/token', jwksUrl: 'https://sso.canvaslms.com/api/lti/security/jwks' },
+    });
+    await store.close();
+    const run = await cli(['connection', 'link', '--directory', directory!.id, '--connection', pending.id, '--deployment-id', 'cli:1', '--deployment-id', 'cli:2']);
+    assert.equal(run.code, 0, run.err);
+    assert.match(run.out, /Linked Canvas issuer https:\/\/canvas\.instructure\.com, client dyn-cli, deployments cli:1, cli:2/);
+    const check = openSqliteStore({ file: path.join(dataDir, 'launchgate.sqlite') });
+    await check.init();
+    const linked = await check.getConnection(pending.id);
+    await check.close();
+    assert.equal(linked?.status, 'linked');
+    assert.deepEqual(linked?.settings.partner === 'canvas' && linked.settings.deploymentIds, ['cli:1', 'cli:2']);
+  });
+
+  it('tails launches of no organization with --unassigned, and every organization’s without --org', async () => {
+    const store = openSqliteStore({ file: path.join(dataDir, 'launchgate.sqlite') });
+    await store.init();
+    await store.appendAudit({
+      time: new Date(), kind: 'launch', orgId: null, directoryId: null, connectionId: null, partner: 'clever', subject: 'stray-1', email: null,
+      userId: null, productId: 'studio', decision: 'refused', reason: 'connection_not_linked', requestId: null, actor: null, detail: null,
+    });
+    await store.close();
+    const unassigned = await cli(['audit', 'tail', '--unassigned']);
+    assert.equal(unassigned.code, 0, unassigned.err);
+    assert.match(unassigned.out, /refused +connection_not_linked {2}clever {2}stray-1/);
+    assert.doesNotMatch(unassigned.out, /organization\.created|jit_disabled/);
+    const all = await cli(['audit', 'tail', '--limit', '200']);
+    assert.match(all.out, /connection_not_linked .*\[no organization\]/);
+    assert.match(all.out, /jit_disabled .*\[Lincoln Unified\]/);
+    assertOneLineError(await cli(['audit', 'tail', '--unassigned', '--org', 'Lincoln Unified']), 2, /either --org or --unassigned/);
+  });
+
   it('creates the first operator with a password from stdin, stored only as a scrypt hash', async () => {
     const run = await cli(['admin', 'create', '--email', 'Root@Example.org', '--role', 'operator', '--password-stdin'], 'a long and careful password\n');
     assert.equal(run.code, 0, run.err);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { JIT_OFF_TEXT } from '../../src/admin/console/views/directory';
+import { issueClaimCode, newClaimCode } from '../../src/admin/services';
 import type { NewAuditEvent } from '../../src/store/port';
 import { seedOrg, startConsole, textOf, type ConsoleClient, type ConsoleWorld, type SeededOrg } from './support';
 
@@ -10,6 +11,8 @@ describe('admin console pages', () => {
   let a: SeededOrg;
   let operator: ConsoleClient;
   let orgAdmin: ConsoleClient;
+  let b: SeededOrg;
+  let otherAdmin: ConsoleClient;
   const txt = new Map<string, string[][]>();
 
   before(async () => {
@@ -24,6 +27,8 @@ describe('admin console pages', () => {
     await w.account('operator@example.org', 'operator');
     operator = await w.signedIn('operator@example.org');
     orgAdmin = await w.signedIn(a.adminEmail);
+    b = await seedOrg(w, 'Jefferson');
+    otherAdmin = await w.signedIn(b.adminEmail);
   });
   after(() => w?.close());
 
@@ -133,19 +138,88 @@ describe('admin console pages', () => {
       assert.match(textOf(again.body), /Not done: This partner tenant is already linked by another connection/);
     });
 
-    it('lists a pending Canvas registration and links it to this directory', async () => {
-      const pending = await w.store.createConnection({
+    const pendingCanvas = (clientId: string, deploymentIds: string[] = ['d-9']) =>
+      w.store.createConnection({
         status: 'pending', orgId: null, directoryId: null, enabled: true, trustEmail: true, label: `Canvas ${XSS}`,
-        settings: { partner: 'canvas', issuer: 'https://lincoln.instructure.com', clientId: '777', deploymentIds: ['d-9'], authEndpoint: 'https://a.example/auth', tokenEndpoint: 'https://a.example/token', jwksUrl: 'https://a.example/jwks' },
+        settings: { partner: 'canvas', issuer: 'https://lincoln.instructure.com', clientId, deploymentIds, authEndpoint: 'https://a.example/auth', tokenEndpoint: 'https://a.example/token', jwksUrl: 'https://a.example/jwks' },
       });
-      const page = await orgAdmin.get(`/admin/directories/${a.directoryId}/connections`);
+
+    it('shows pending Canvas registrations to the operator only, escaped, with Link and Delete', async () => {
+      const pending = await pendingCanvas('777');
+      const mine = await orgAdmin.get(`/admin/directories/${a.directoryId}/connections`);
+      assert.ok(!textOf(mine.body).includes('client ID 777'), 'an organization admin does not browse pending registrations');
+      assert.match(textOf(mine.body), /Link a Canvas registration/);
+      assert.match(mine.body, /name="claimCode"/);
+      const page = await operator.get(`/admin/directories/${a.directoryId}/connections`);
       assert.ok(textOf(page.body).includes(`Canvas ${XSS}`));
       assert.ok(!page.body.includes(XSS));
-      const linked = await orgAdmin.submit(`/admin/connections/${pending.id}/link`, { directoryId: a.directoryId });
-      assert.match(textOf(linked.body), /Linked Canvas https:\/\/lincoln\.instructure\.com/);
+      assert.ok(page.body.includes(`/admin/connections/${pending.id}/delete`));
+      await w.store.deleteConnection(pending.id);
+    });
+
+    it('attack: an organization admin cannot link a pending registration by its id without the claim code (404)', async () => {
+      const pending = await pendingCanvas('778');
+      await issueClaimCode(w.store.ephemeral, pending.id, new Date());
+      const res = await orgAdmin.post(`/admin/connections/${pending.id}/link`, { directoryId: a.directoryId });
+      assert.equal(res.status, 404);
+      assert.equal((await w.store.getConnection(pending.id))?.status, 'pending');
+      await w.store.deleteConnection(pending.id);
+    });
+
+    it('attack: an organization admin of another org cannot claim with a wrong code; the right code links it, once', async () => {
+      const pending = await pendingCanvas('779');
+      const code = await issueClaimCode(w.store.ephemeral, pending.id, new Date());
+      await otherAdmin.get(`/admin/directories/${b.directoryId}/connections`);
+      const wrong = await otherAdmin.submit(`/admin/directories/${b.directoryId}/connections/claim`, { claimCode: newClaimCode() });
+      assert.match(textOf(wrong.body), /Not done: No pending Canvas registration has that claim code/);
+      assert.equal((await w.store.getConnection(pending.id))?.status, 'pending');
+      const refused = await w.store.listAudit({ orgId: b.orgId, reason: 'connection.claim_refused' }, { limit: 10, offset: 0 });
+      assert.equal(refused.total, 1);
+      // The code does not open a directory of another organization either.
+      const foreign = await otherAdmin.post(`/admin/directories/${a.directoryId}/connections/claim`, { claimCode: code });
+      assert.equal(foreign.status, 404);
+
+      const linked = await orgAdmin.submit(`/admin/directories/${a.directoryId}/connections/claim`, { claimCode: code });
+      assert.match(textOf(linked.body), /Linked Canvas .* \(Canvas https:\/\/lincoln\.instructure\.com, client ID 779/);
+      assert.ok(!linked.body.includes(XSS));
       const after = await w.store.getConnection(pending.id);
       assert.equal(after?.status, 'linked');
       assert.equal(after?.directoryId, a.directoryId);
+      const replay = await otherAdmin.submit(`/admin/directories/${b.directoryId}/connections/claim`, { claimCode: code });
+      assert.match(textOf(replay.body), /No pending Canvas registration has that claim code/);
+      assert.equal((await w.store.getConnection(pending.id))?.orgId, a.orgId);
+      await w.store.deleteConnection(pending.id);
+    });
+
+    it('links a pending registration with its claim code, then adds deployment IDs on the connection row', async () => {
+      const pending = await pendingCanvas('780', []);
+      const code = await issueClaimCode(w.store.ephemeral, pending.id, new Date());
+      const linked = await orgAdmin.submit(`/admin/directories/${a.directoryId}/connections/claim`, { claimCode: code });
+      assert.match(textOf(linked.body), /Add its deployment IDs below: launches are refused until then/);
+      assert.ok(linked.body.includes(`id="deployments-${pending.id}"`), 'the connection row has a deployment-ID field');
+      const saved = await orgAdmin.submit(`/admin/connections/${pending.id}/update`, { deploymentIds: '1:abc, 2:def\r\n3:ghi\r\n' });
+      assert.match(textOf(saved.body), /Saved the deployment IDs/);
+      const after = await w.store.getConnection(pending.id);
+      assert.deepEqual(after?.settings.partner === 'canvas' && after.settings.deploymentIds, ['1:abc', '2:def', '3:ghi']);
+      assert.ok(saved.body.includes('1:abc\n2:def\n3:ghi</textarea>'), 'the field shows the saved list');
+      const emptied = await orgAdmin.submit(`/admin/connections/${pending.id}/update`, { deploymentIds: '  ' });
+      assert.match(textOf(emptied.body), /Not done: deploymentIds must list 1 to 50/);
+      await w.store.deleteConnection(pending.id);
+    });
+
+    it('lets only the operator delete a pending registration, and records it', async () => {
+      const pending = await pendingCanvas('781');
+      const refused = await orgAdmin.submit(`/admin/connections/${pending.id}/delete`, { directoryId: a.directoryId });
+      assert.match(textOf(refused.body), /Only the LaunchGate operator may delete a pending registration/);
+      assert.ok(await w.store.getConnection(pending.id));
+      const deleted = await operator.submit(`/admin/connections/${pending.id}/delete`, { directoryId: a.directoryId });
+      assert.match(textOf(deleted.body), /Deleted the pending registration/);
+      assert.equal(await w.store.getConnection(pending.id), null);
+      const events = await w.store.listAudit({ reason: 'connection.deleted' }, { limit: 10, offset: 0 });
+      assert.equal(events.items[0]?.connectionId, pending.id);
+      // A linked connection is unlinked, not deleted here.
+      const linked = await operator.submit(`/admin/connections/${a.connectionId}/delete`, { directoryId: a.directoryId });
+      assert.match(textOf(linked.body), /linked to a directory; unlink it there instead/);
     });
   });
 

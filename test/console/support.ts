@@ -70,6 +70,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Consol
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const publicUrl = new URL(options.publicUrl ?? baseUrl);
   const app = express();
+  // Set explicitly (as TRUST_PROXY's default): the throttle tests name client addresses in X-Forwarded-For over loopback.
   app.set('trust proxy', 'loopback');
   app.use((_req, res, next) => {
     res.locals.requestId = randomUUID();

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { LaunchIdentity } from '../../src/identity/launch-identity';
+import { normalizeDomainName } from '../../src/identity/domain-name';
 import { provision } from '../../src/provisioning/provision';
 import type { Product } from '../../src/provisioning/product';
 import type { Store } from '../../src/store/port';
@@ -218,6 +219,85 @@ export function describeProvisioningContract(name: string, open: OpenStore): voi
       const again = await launch({ ...clever(district, '777', emailOf('ada')), partner: 'classlink', tenant: { partner: 'classlink', tenantId: classlinkTenant } });
       assert.equal(again.user?.id, viaClassLink.user?.id);
       assert.equal(again.reason, 'existing_license');
+    });
+
+    it('an internationalized email finds its domain claimed in any spelling: ada@bücher.example against BÜCHER.example', async () => {
+      // Claims are stored the way the admin service stores them: lower-case IDNA (punycode).
+      const claimed = await store!.claimDomain({
+        orgId: tenant.org.id,
+        directoryId: tenant.directory.id,
+        name: normalizeDomainName('BÜCHER.example'),
+        verificationToken: 'x',
+      });
+      assert.equal(claimed.name, 'xn--bcher-kva.example');
+      await store!.markDomainVerified(claimed.id, 'operator', now());
+      const unicode = await launch(clever(district, 'idn-1', 'Ada@Bücher.example'));
+      assert.equal(unicode.reason, 'user_created');
+      const punycode = await launch(clever(district, 'idn-2', 'grace@xn--bcher-kva.example'));
+      assert.equal(punycode.reason, 'user_created');
+      assert.equal((await launch(clever(district, 'idn-3', 'eve@bücher.example.evil'))).reason, 'domain_not_claimed');
+    });
+
+    it('race lost at createUser to the same person: the user found by subject gets this launch’s names and roles', async () => {
+      // Another launch of the same person creates them (with older names) just before this one does.
+      const real = store!;
+      const racing: Store = Object.create(real) as Store;
+      racing.createUser = async (input, identity) => {
+        const theirs = await real.createUser({ ...input, givenName: 'Old', roles: ['student'], rawRoles: ['student'] }, identity);
+        return { created: false, user: theirs.user };
+      };
+      const outcome = await provision({ store: racing, now }, clever(district, 'racer', emailOf('racer'), { givenName: 'Augusta', roles: ['teacher'], rawRoles: ['teacher'] }), studio, {
+        requestId: 'req-race',
+      });
+      assert.equal(outcome.decision, 'allowed');
+      assert.equal(outcome.user?.givenName, 'Augusta');
+      const stored = await real.getUser(outcome.user!.id);
+      assert.equal(stored?.givenName, 'Augusta');
+      assert.deepEqual(stored?.roles, ['teacher']);
+      assert.ok(stored?.lastLaunchAt);
+    });
+
+    describe('a blocked person arriving through a second connection', () => {
+      let blockedId: string;
+      const viaClassLink = (tenantId: string, subject: string) => ({
+        ...clever(district, subject, emailOf('blocked')),
+        partner: 'classlink' as const,
+        tenant: { partner: 'classlink' as const, tenantId },
+      });
+      const countUsers = async () => (await store!.listUsers({ directoryId: tenant.directory.id }, { limit: 10, offset: 0 })).total;
+
+      beforeEach(async function () {
+        if (store === undefined) return;
+        const first = await launch(clever(district, 'b-1', emailOf('blocked')));
+        await store.setUserStatus(first.user!.id, 'blocked');
+        blockedId = first.user!.id;
+      });
+
+      it('matched by email through a connection that trusts email: user_blocked, and no second user', async () => {
+        const classlinkTenant = 'tenant-' + randomUUID();
+        await linkConnection(store!, tenant, { partner: 'classlink', tenantId: classlinkTenant }, { trustEmail: true });
+        const outcome = await launch(viaClassLink(classlinkTenant, 'cl-1'));
+        assert.equal(outcome.reason, 'user_blocked');
+        assert.equal(outcome.decision, 'refused');
+        assert.equal(outcome.user?.id, blockedId);
+        assert.equal(await countUsers(), 1);
+      });
+
+      it('through a connection that does not trust email: user_blocked, nobody created, nothing licensed, audited', async () => {
+        const classlinkTenant = 'tenant-' + randomUUID();
+        await linkConnection(store!, tenant, { partner: 'classlink', tenantId: classlinkTenant }, { trustEmail: false });
+        const seatsBefore = await store!.countLicenses(tenant.org.id, 'studio');
+        const outcome = await launch(viaClassLink(classlinkTenant, 'cl-2'));
+        assert.equal(outcome.reason, 'user_blocked');
+        assert.equal(outcome.decision, 'refused');
+        assert.equal(outcome.license, null);
+        assert.equal(await countUsers(), 1, 'no separate user was made to step around the block');
+        assert.equal(await store!.countLicenses(tenant.org.id, 'studio'), seatsBefore);
+        assert.deepEqual(await store!.listExternalIdentities(blockedId).then((ids) => ids.map((i) => i.subject)), ['b-1']);
+        const audit = await store!.listAudit({ orgId: tenant.org.id, reason: 'user_blocked' }, { limit: 5, offset: 0 });
+        assert.equal(audit.total, 1);
+        assert.equal(audit.items[0]!.detail?.emailOwnerBlocked, true);
+      });
     });
 
     it('race: the same new person launching 120 times at once gets one user and one license', async () => {

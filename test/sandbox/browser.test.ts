@@ -130,11 +130,13 @@ describe(`sandbox in a browser${available ? '' : ` — pending: ${CHROMIUM} is n
     await readmeShot('sandbox-product');
   });
 
-  it('Canvas: a district nobody linked is refused (connection_not_linked), and the panel says no organization logs it', async () => {
+  it('Canvas: a district nobody linked is refused (connection_not_linked), and the panel links to the operator’s view of launches of no organization', async () => {
     await choose('canvas', 'unlinked-district');
     await toolFrame().locator('[data-reason="connection_not_linked"]').waitFor({ timeout: 20_000 });
     assert.deepEqual(await decision(), { decision: 'refused', reason: 'connection_not_linked' });
-    await page.getByTestId('audit-none').waitFor();
+    const link = page.getByTestId('audit-link');
+    await link.waitFor();
+    assert.match((await link.getAttribute('href')) ?? '', /^\/admin\/audit\?org=none&/);
     await shot('canvas-refused');
   });
 

@@ -141,14 +141,17 @@ describe('sandbox pages and OAuth launches (no browser)', () => {
     assert.equal(result.requestId, end.headers.get('x-request-id'));
   });
 
-  it('an unlinked district’s launch is refused, and the result says no organization’s log has it', async () => {
+  it('an unlinked district’s launch is refused, and the result links to the operator’s view of launches tied to no organization', async () => {
     const client = new TestClient();
     const launch = await chooseLaunch(w, client, { partner: 'clever', persona: 'unlinked-district' });
     await runEntry(client, launch, 'log-in-with');
     const result = await resultOf(client, launch);
     assert.equal(result.reason, 'connection_not_linked');
-    assert.equal(result.consoleUrl, null);
-    assert.match((await client.request(`${launch}/result`)).body, /data-testid="audit-none"/);
+    const url = new URL(result.consoleUrl ?? '', w.baseUrl);
+    assert.equal(url.pathname, '/admin/audit');
+    assert.equal(url.searchParams.get('org'), 'none');
+    assert.equal(url.searchParams.get('partner'), 'clever');
+    assert.match((await client.request(`${launch}/result`)).body, /data-testid="audit-link"/);
   });
 
   it('what a person types is shown as text: on the sandbox page, the simulated portal and the product page', async () => {

@@ -325,17 +325,44 @@ const SECTIONS: Section[] = [
         },
       ],
       [
-        "refuses another organization's claim of a taken domain (domain_taken)",
+        "refuses another organization's claim of a domain verified elsewhere (domain_taken)",
         async ({ store }) => {
           const a = await seedOrg(store);
           const b = await seedOrg(store);
-          await store.claimDomain({ orgId: a.org.id, directoryId: a.dir.id, name: 'school.example', verificationToken: 't1' });
+          const d = await store.claimDomain({ orgId: a.org.id, directoryId: a.dir.id, name: 'school.example', verificationToken: 't1' });
+          await store.markDomainVerified(d.id, 'dns', new Date());
           await assert.rejects(
-            store.claimDomain({ orgId: b.org.id, directoryId: b.dir.id, name: 'school.example', verificationToken: 't2' }),
+            store.claimDomain({ orgId: b.org.id, directoryId: b.dir.id, name: 'School.Example', verificationToken: 't2' }),
             conflict('domain_taken'),
           );
           assert.equal((await store.findDomainByName('school.example'))?.orgId, a.org.id);
           assert.deepEqual(await store.listDomains({ orgId: b.org.id }), []);
+        },
+      ],
+      [
+        'two organizations can both hold a pending claim of one name (claiming first squats nothing)',
+        async ({ store, clock }) => {
+          const a = await seedOrg(store);
+          const b = await seedOrg(store);
+          const first = await store.claimDomain({ orgId: a.org.id, directoryId: a.dir.id, name: 'school.example', verificationToken: 't1' });
+          clock.advance(1000);
+          const second = await store.claimDomain({ orgId: b.org.id, directoryId: b.dir.id, name: 'school.example', verificationToken: 't2' });
+          assert.notEqual(first.id, second.id);
+          assert.equal(second.status, 'pending');
+          assert.deepEqual(ids(await store.listDomains({ orgId: b.org.id })), [second.id]);
+          assert.equal((await store.findDomainByName('school.example'))?.id, first.id, 'the oldest pending claim while none is verified');
+        },
+      ],
+      [
+        'refuses a second claim of one name by the same directory (domain_taken)',
+        async ({ store }) => {
+          const { org, dir } = await seedOrg(store);
+          const other = await store.createDirectory({ orgId: org.id, name: 'Staff', jitEnabled: false });
+          await store.claimDomain({ orgId: org.id, directoryId: dir.id, name: 'school.example', verificationToken: 't1' });
+          await assert.rejects(store.claimDomain({ orgId: org.id, directoryId: dir.id, name: 'school.example', verificationToken: 't2' }), conflict('domain_taken'));
+          // Another directory of the same organization is another claimant.
+          await store.claimDomain({ orgId: org.id, directoryId: other.id, name: 'school.example', verificationToken: 't3' });
+          assert.equal((await store.listDomains({ orgId: org.id })).length, 2);
         },
       ],
       [
@@ -345,11 +372,55 @@ const SECTIONS: Section[] = [
           const d = await store.claimDomain({ orgId: org.id, directoryId: dir.id, name: 'school.example', verificationToken: 't' });
           const at = new Date('2026-03-01T12:00:00Z');
           const v = await store.markDomainVerified(d.id, 'dns', at);
-          assert.equal(v?.status, 'verified');
-          assert.equal(v.verifiedBy, 'dns');
-          assert.equal(v.verifiedAt?.getTime(), at.getTime());
+          assert.equal(v?.domain.status, 'verified');
+          assert.equal(v.domain.verifiedBy, 'dns');
+          assert.equal(v.domain.verifiedAt?.getTime(), at.getTime());
+          assert.deepEqual(v.removed, []);
           assert.equal((await store.findDomainByName('school.example'))?.status, 'verified');
           assert.equal(await store.markDomainVerified(randomUUID(), 'operator', at), null);
+        },
+      ],
+      [
+        "verifying one claim removes the other directories' pending claims of the name, and says which",
+        async ({ store, clock }) => {
+          const a = await seedOrg(store);
+          const b = await seedOrg(store);
+          const c = await seedOrg(store);
+          const early = await store.claimDomain({ orgId: b.org.id, directoryId: b.dir.id, name: 'school.example', verificationToken: 'tb' });
+          const late = await store.claimDomain({ orgId: c.org.id, directoryId: c.dir.id, name: 'school.example', verificationToken: 'tc' });
+          const unrelated = await store.claimDomain({ orgId: b.org.id, directoryId: b.dir.id, name: 'other.example', verificationToken: 'tx' });
+          clock.advance(1000);
+          const owner = await store.claimDomain({ orgId: a.org.id, directoryId: a.dir.id, name: 'school.example', verificationToken: 'ta' });
+          const v = await store.markDomainVerified(owner.id, 'operator', new Date());
+          assert.equal(v?.domain.id, owner.id);
+          assert.deepEqual(ids(v.removed), ids([early, late]));
+          assert.equal(await store.getDomain(early.id), null);
+          assert.equal(await store.getDomain(late.id), null);
+          assert.equal((await store.getDomain(unrelated.id))?.status, 'pending', 'claims of other names stay');
+          assert.equal((await store.findDomainByName('school.example'))?.id, owner.id, 'the verified claim, though younger');
+          // The removed claim's second verification fails cleanly: there is nothing left to verify.
+          assert.equal(await store.markDomainVerified(early.id, 'dns', new Date()), null);
+          assert.deepEqual(ids(await store.listDomains({})).length, 2);
+        },
+      ],
+      [
+        'of two verifications of one name at once, exactly one succeeds and nothing else is left',
+        async ({ store }) => {
+          const a = await seedOrg(store);
+          const b = await seedOrg(store);
+          const da = await store.claimDomain({ orgId: a.org.id, directoryId: a.dir.id, name: 'school.example', verificationToken: 'ta' });
+          const db = await store.claimDomain({ orgId: b.org.id, directoryId: b.dir.id, name: 'school.example', verificationToken: 'tb' });
+          const results = await Promise.allSettled([store.markDomainVerified(da.id, 'dns', new Date()), store.markDomainVerified(db.id, 'dns', new Date())]);
+          const won = results.filter((r) => r.status === 'fulfilled' && r.value !== null);
+          assert.equal(won.length, 1);
+          for (const r of results) {
+            if (r.status === 'rejected') {
+              assert.ok(r.reason instanceof StoreConflictError && r.reason.code === 'domain_taken', String(r.reason));
+            }
+          }
+          const left = await store.listDomains({});
+          assert.equal(left.length, 1);
+          assert.equal(left[0]?.status, 'verified');
         },
       ],
       [
@@ -948,6 +1019,18 @@ const SECTIONS: Section[] = [
           assert.deepEqual(await list({ userId: 'u1' }), ids([a]));
           assert.deepEqual(await list({ orgId: 'o1', decision: 'allowed' }), ids([a]));
           assert.deepEqual(await list({ orgId: 'o2', decision: 'allowed' }), []);
+        },
+      ],
+      [
+        'orgId null selects exactly the events of no organization (refusals of unlinked tenants)',
+        async ({ store }) => {
+          const stray = await store.appendAudit(audit({ orgId: null, reason: 'connection_not_linked', decision: 'refused' }));
+          const owned = await store.appendAudit(audit({ orgId: 'o1', reason: 'user_created', decision: 'allowed' }));
+          const list = async (f: Parameters<Store['listAudit']>[0]) => ids((await store.listAudit(f, { limit: 10, offset: 0 })).items);
+          assert.deepEqual(await list({ orgId: null }), ids([stray]));
+          assert.deepEqual(await list({ orgId: null, decision: 'allowed' }), []);
+          assert.deepEqual(await list({}), ids([stray, owned]));
+          assert.equal(await store.countAudit({ orgId: null }), 1);
         },
       ],
       [

@@ -4,9 +4,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { StoreUnavailableError } from '../../src/store/errors';
+import Database from 'better-sqlite3';
+import { StoreConflictError, StoreUnavailableError } from '../../src/store/errors';
 import type { Directory, Organization } from '../../src/store/model';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite';
+import { MIGRATIONS } from '../../src/store/sqlite/schema';
 import { describeStoreContract } from './contract';
 import type { RaceOrder, RaceReport } from './fixtures/race-protocol';
 import { runRace } from './fixtures/race-protocol';
@@ -85,6 +87,32 @@ describe('SQLite store', function () {
       // Data written by one instance is seen by the other.
       const org = await a.createOrganization({ name: 'Shared' });
       assert.equal((await b.getOrganization(org.id))?.name, 'Shared');
+    });
+
+    it('migration 5 keeps the domain claims of an older file, with their config-generation triggers', async () => {
+      const file = freshFile();
+      const old = new Database(file);
+      old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+      for (const m of MIGRATIONS.filter((m) => m.version <= 4)) {
+        old.exec(m.sql);
+        old.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      }
+      old.exec(`INSERT INTO organizations (id, name, created_at) VALUES ('o1', 'Old', 1), ('o2', 'Other', 1);
+        INSERT INTO directories (id, org_id, name, jit_enabled, created_at, updated_at) VALUES ('d1', 'o1', 'Main', 1, 1, 1), ('d2', 'o2', 'Main', 1, 1, 1);
+        INSERT INTO domains (id, org_id, directory_id, name, status, verification_token, verified_at, verified_by, created_at)
+          VALUES ('m1', 'o1', 'd1', 'old.example', 'verified', 't', 5, 'dns', 1), ('m2', 'o1', 'd1', 'pending.example', 'pending', 't', NULL, NULL, 1);`);
+      old.close();
+
+      const store = await open(file);
+      assert.equal((await store.getDomain('m1'))?.verifiedBy, 'dns');
+      assert.equal((await store.findDomainByName('old.example'))?.id, 'm1');
+      const generation = (): number => store.database.prepare('SELECT value FROM config_generation').pluck().get() as number;
+      const before = generation();
+      // The old claim of a pending name no longer blocks another district's.
+      const other = await store.claimDomain({ orgId: 'o2', directoryId: 'd2', name: 'pending.example', verificationToken: 'x' });
+      assert.ok(generation() > before, 'a domain change still bumps the configuration generation');
+      await assert.rejects(store.claimDomain({ orgId: 'o2', directoryId: 'd2', name: 'old.example', verificationToken: 'x' }), (e: unknown) => e instanceof StoreConflictError && e.code === 'domain_taken');
+      assert.deepEqual((await store.markDomainVerified(other.id, 'operator', new Date()))?.removed.map((d) => d.id), ['m2']);
     });
 
     it('refuses to rewrite or delete audit events, even through raw SQL', async () => {

@@ -419,7 +419,15 @@ const schemas: Record<string, Json> = {
     type: 'object',
     additionalProperties: false,
     required: ['directoryId'],
-    properties: { directoryId: string({ minLength: 1, maxLength: 128 }) },
+    properties: {
+      directoryId: string({ minLength: 1, maxLength: 128 }),
+      claimCode: {
+        ...string({ minLength: 1, maxLength: 100 }),
+        description:
+          'The one-time code the Canvas registration page showed the Canvas admin. Required of an organization admin: without the right one the pending connection answers 404. The operator needs none.',
+      },
+      deploymentIds: { type: 'array', minItems: 1, maxItems: MAX_DEPLOYMENT_IDS, items: string({ minLength: 1, maxLength: 255 }), description: 'Canvas only: added to those the registration recorded.' },
+    },
   },
   UpdateUser: {
     type: 'object',
@@ -458,6 +466,18 @@ const parameters: Record<string, Json> = {
 };
 
 const errorResponse = (description: string): Json => ({ description, content: jsonContent(ref('Error')) });
+
+/** The filters both audit listings take. */
+const auditFilterParams: Json[] = [
+  queryParam('kind', { type: 'string', enum: ['launch', 'admin'] }),
+  queryParam('decision', { type: 'string', enum: ['allowed', 'refused'] }),
+  queryParam('reason', { type: 'string', enum: [...AUDIT_REASONS] }),
+  queryParam('partner', { type: 'string', enum: [...PARTNERS] }),
+  queryParam('directoryId', string({ maxLength: 128 })),
+  queryParam('userId', string({ maxLength: 128 })),
+  queryParam('since', string({ format: 'date-time' }), 'Inclusive. ISO 8601 date, or date and time with a zone.'),
+  queryParam('until', string({ format: 'date-time' }), 'Exclusive. ISO 8601 date, or date and time with a zone.'),
+];
 
 const paths: Record<string, Record<string, Json>> = {
   '/openapi.json': {
@@ -576,18 +596,28 @@ const paths: Record<string, Record<string, Json>> = {
       tag: 'audit',
       parameters: [
         param('orgId'),
-        queryParam('kind', { type: 'string', enum: ['launch', 'admin'] }),
-        queryParam('decision', { type: 'string', enum: ['allowed', 'refused'] }),
-        queryParam('reason', { type: 'string', enum: [...AUDIT_REASONS] }),
-        queryParam('partner', { type: 'string', enum: [...PARTNERS] }),
-        queryParam('directoryId', string({ maxLength: 128 })),
-        queryParam('userId', string({ maxLength: 128 })),
-        queryParam('since', string({ format: 'date-time' }), 'Inclusive. ISO 8601 date, or date and time with a zone.'),
-        queryParam('until', string({ format: 'date-time' }), 'Exclusive. ISO 8601 date, or date and time with a zone.'),
+        ...auditFilterParams,
         param('limit'),
         param('offset'),
       ],
       responses: { '200': ok('A page of events.', pageOf('AuditEvent')), ...errors('400') },
+    }),
+  },
+  '/audit-events': {
+    get: op({
+      operationId: 'listDeploymentAuditEvents',
+      summary: 'Audit events of every organization, or of none (operator only), newest first',
+      description:
+        'Launches from a tenant nobody linked (`connection_not_linked`) and protocol failures before any tenant was known are ' +
+        'stored without an organization, so no organization\'s log shows them; `org=none` lists exactly those.',
+      tag: 'audit',
+      parameters: [
+        queryParam('org', string({ maxLength: 128 }), 'An organization id, or `none` for events of no organization. Absent: every event.'),
+        ...auditFilterParams,
+        param('limit'),
+        param('offset'),
+      ],
+      responses: { '200': ok('A page of events.', pageOf('AuditEvent')), ...errors('400', '403') },
     }),
   },
   '/directories/{directoryId}': {
@@ -703,7 +733,7 @@ const paths: Record<string, Record<string, Json>> = {
   '/connections': {
     get: op({
       operationId: 'listConnections',
-      summary: 'Connections the caller can see, including pending ones waiting to be linked',
+      summary: 'Connections the caller can see; pending ones waiting to be linked only for the operator',
       tag: 'connections',
       parameters: [queryParam('status', { type: 'string', enum: ['linked', 'pending'] }), queryParam('partner', { type: 'string', enum: [...PARTNERS] })],
       responses: { '200': ok('Connections.', listOf('Connection')), ...errors('400') },
@@ -737,6 +767,8 @@ const paths: Record<string, Record<string, Json>> = {
     post: op({
       operationId: 'linkConnection',
       summary: 'Link a pending connection to a directory',
+      description:
+        'Pending registrations are visible to the operator only. An organization admin links one by presenting its claim code; a missing or wrong code answers 404, like any other organization\'s resource, and is audited as connection.claim_refused. A code works once.',
       tag: 'connections',
       parameters: [param('connectionId')],
       requestBody: body(ref('LinkConnection')),

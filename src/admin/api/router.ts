@@ -120,6 +120,14 @@ export function createAdminApiRouter(deps: AdminApiDeps): Router {
     res.json(pageOf(page, { limit, offset }));
   });
 
+  // Operator only: refusals of unknown or unlinked tenants belong to no organization and are read here.
+  router.get('/audit-events', async (req, res) => {
+    const { limit, offset, org, ...filter } = query(req, schema.deploymentAuditQuery);
+    const orgId = org === undefined ? undefined : org === 'none' ? null : org;
+    const page = await services.listDeploymentAuditEvents(who(res), { ...filter, orgId }, { limit, offset });
+    res.json(pageOf(page, { limit, offset }));
+  });
+
   // --- Directories
 
   router.get('/organizations/:orgId/directories', async (req, res) => {
@@ -219,8 +227,8 @@ export function createAdminApiRouter(deps: AdminApiDeps): Router {
   });
 
   router.post('/connections/:connectionId/link', async (req, res) => {
-    const { directoryId } = body(req, schema.linkConnectionBody);
-    res.json(await services.linkConnection(who(res), param(req, 'connectionId'), directoryId, meta(req, res)));
+    const input = body(req, schema.linkConnectionBody);
+    res.json(await services.linkConnection(who(res), param(req, 'connectionId'), input, meta(req, res)));
   });
 
   // --- Users and licenses

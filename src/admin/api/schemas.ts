@@ -66,7 +66,8 @@ export const updateConnectionBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'must name at least one field to change (enabled, trustEmail, deploymentIds, label).' });
 
-export const linkConnectionBody = z.object({ directoryId: ID }).strict();
+/** `claimCode` is required of an organization admin (the code from the registration's done page). */
+export const linkConnectionBody = z.object({ directoryId: ID, claimCode: text(100).optional(), deploymentIds: deploymentIds.optional() }).strict();
 
 export const updateUserBody = z.object({ status: z.enum(['active', 'blocked']) }).strict();
 
@@ -126,3 +127,6 @@ export const auditQuery = z
     ...paging,
   })
   .strict();
+
+/** The operator's view across organizations: `org` is one organization's id, or `none` for events of no organization. */
+export const deploymentAuditQuery = auditQuery.extend({ org: ID.optional() }).strict();

@@ -340,7 +340,7 @@ export const COMMANDS: Command[] = [
       'tenant-id': { type: 'string', help: 'ClassLink tenant id' },
       issuer: { type: 'string', help: 'Canvas issuer (default https://canvas.instructure.com)' },
       'client-id': { type: 'string', help: 'Canvas developer key client id' },
-      'deployment-id': { type: 'string', multiple: true, help: 'Canvas deployment id (repeatable)' },
+      'deployment-id': { type: 'string', multiple: true, help: 'Canvas deployment id (repeatable); with --connection, added to those the registration recorded' },
       'auth-endpoint': { type: 'string', help: 'self-hosted Canvas authorization endpoint' },
       'token-endpoint': { type: 'string', help: 'self-hosted Canvas token endpoint' },
       'jwks-url': { type: 'string', help: 'self-hosted Canvas JWKS URL' },
@@ -349,8 +349,9 @@ export const COMMANDS: Command[] = [
     },
     async run(ctx, v) {
       const directoryId = str(v, 'directory');
+      const deploymentIds = ((v['deployment-id'] as string[] | undefined) ?? []).map((id) => id.trim()).filter((id) => id !== '');
       const c = opt(v, 'connection')
-        ? await ctx.services.linkConnection(ctx.actor, str(v, 'connection'), directoryId)
+        ? await ctx.services.linkConnection(ctx.actor, str(v, 'connection'), { directoryId, deploymentIds })
         : await ctx.services.createConnection(ctx.actor, directoryId, connectionInput(v));
       print(ctx, c, `Linked ${PARTNER_NAME[c.partner]} ${tenant(c)} to the directory (connection id ${c.id}).`);
     },
@@ -480,36 +481,45 @@ export const COMMANDS: Command[] = [
   {
     group: 'audit',
     action: 'tail',
-    summary: 'show an organization’s latest audit events (--follow: keep watching)',
+    summary: 'show the latest audit events: of one organization (--org), of none (--unassigned), or of all (--follow: keep watching)',
     options: {
-      org: { type: 'string', required: true, help: 'organization id or name' },
+      org: { type: 'string', help: 'organization id or name (without it: every organization’s events, and those of none)' },
+      unassigned: { type: 'boolean', help: 'only events of no organization, e.g. launches from a tenant nobody linked' },
       limit: { type: 'string', help: 'how many (default 20, at most 200)' },
       decision: { type: 'string', help: 'allowed | refused' },
       follow: { type: 'boolean', help: 'keep printing new events until Ctrl-C' },
     },
     async run(ctx, v) {
-      const org = await resolveOrg(ctx, str(v, 'org'));
+      const orgOption = opt(v, 'org');
+      if (orgOption !== undefined && v.unassigned) throw new UsageError('Use either --org or --unassigned.');
+      const org = orgOption === undefined ? null : await resolveOrg(ctx, orgOption);
       const limitRaw = opt(v, 'limit') ?? '20';
       if (!/^\d{1,3}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 200) throw new UsageError('--limit must be 1 to 200.');
       const decision = opt(v, 'decision');
       if (decision !== undefined && decision !== 'allowed' && decision !== 'refused') throw new UsageError('--decision must be allowed or refused.');
       const query = decision ? { kind: 'launch' as const, decision: decision as Decision } : {};
+      // Without --org the tail spans organizations (an operator's view), so each line says whose it is.
+      const orgNames = org === null && !v.unassigned ? new Map((await ctx.services.listOrganizations(ctx.actor)).map((o) => [o.id, o.name])) : null;
+      const whose = (e: AuditEvent) => (orgNames === null ? '' : e.orgId === null ? '  [no organization]' : `  [${orgNames.get(e.orgId) ?? e.orgId}]`);
+      const list = (limit: number) =>
+        org !== null
+          ? ctx.services.listAuditEvents(ctx.actor, org.id, query, { limit, offset: 0 })
+          : ctx.services.listDeploymentAuditEvents(ctx.actor, v.unassigned ? { ...query, orgId: null } : query, { limit, offset: 0 });
       const seen = new Set<string>();
       const show = (events: AuditEvent[]) => {
         for (const e of [...events].reverse()) {
           if (seen.has(e.id)) continue;
           seen.add(e.id);
           if (ctx.json) ctx.io.stdout.write(`${JSON.stringify(e)}\n`);
-          else ctx.io.stdout.write(`${auditLine(e)}\n`);
+          else ctx.io.stdout.write(`${auditLine(e)}${whose(e)}\n`);
         }
       };
-      const first = await ctx.services.listAuditEvents(ctx.actor, org.id, query, { limit: Number(limitRaw), offset: 0 });
-      show(first.items);
+      show((await list(Number(limitRaw))).items);
       if (!v.follow) return;
       while (!ctx.signal.aborted) {
         await sleep(2000, ctx.signal);
         if (ctx.signal.aborted) break;
-        show((await ctx.services.listAuditEvents(ctx.actor, org.id, query, { limit: 200, offset: 0 })).items);
+        show((await list(200)).items);
       }
     },
   },

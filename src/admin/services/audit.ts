@@ -6,19 +6,24 @@ import type { Page, Paging } from '../../store/port';
 import type { Actor } from '../auth';
 import type { AdminDeps, CallMeta } from './deps';
 import { invalidInput } from './errors';
-import { visibleOrganization } from './scope';
+import { requireOperator, visibleOrganization } from './scope';
 
 export const ADMIN_ACTIONS = [
   'organization.created',
+  /** scripts/seed.ts: the quick start's demo organization, written straight to the store. */
+  'organization.seeded',
   'entitlement.set',
   'directory.created',
   'directory.updated',
   'domain.claimed',
   'domain.verified',
   'domain.removed',
+  'domain.superseded',
   'connection.linked',
   'connection.updated',
   'connection.unlinked',
+  'connection.deleted',
+  'connection.claim_refused',
   'license.assigned',
   'license.revoked',
   'user.blocked',
@@ -48,7 +53,8 @@ export interface AdminChange {
   detail?: Record<string, unknown> | null;
 }
 
-export async function recordAdminChange(deps: AdminDeps, actor: Actor, change: AdminChange, meta: CallMeta = {}): Promise<AuditEvent> {
+/** Needs only the store and the clock, so start-up code (the bootstrap token) records changes the same way. */
+export async function recordAdminChange(deps: Pick<AdminDeps, 'store' | 'now'>, actor: Actor, change: AdminChange, meta: CallMeta = {}): Promise<AuditEvent> {
   return deps.store.appendAudit({
     time: deps.now(),
     kind: 'admin',
@@ -79,11 +85,15 @@ export interface AuditQuery {
   until?: Date;
 }
 
-export async function listAuditEvents(deps: AdminDeps, actor: Actor, orgId: string, query: AuditQuery, paging: Paging): Promise<Page<AuditEvent>> {
-  await visibleOrganization(deps, actor, orgId);
+function checkWindow(query: AuditQuery): void {
   if (query.since && query.until && query.since > query.until) {
     throw invalidInput('"since" must not be later than "until".', 'since');
   }
+}
+
+export async function listAuditEvents(deps: AdminDeps, actor: Actor, orgId: string, query: AuditQuery, paging: Paging): Promise<Page<AuditEvent>> {
+  await visibleOrganization(deps, actor, orgId);
+  checkWindow(query);
   // The organization filter alone scopes the directory filter: another organization's directory id finds nothing.
   return deps.store.listAudit({ ...query, orgId }, paging);
 }
@@ -92,4 +102,22 @@ export async function listAuditEvents(deps: AdminDeps, actor: Actor, orgId: stri
 export async function countAuditEvents(deps: AdminDeps, actor: Actor, orgId: string, query: AuditQuery): Promise<number> {
   await visibleOrganization(deps, actor, orgId);
   return deps.store.countAudit({ ...query, orgId });
+}
+
+export interface DeploymentAuditQuery extends AuditQuery {
+  /**
+   * One organization's events; `null` for events of no organization (a launch from a tenant
+   * nobody linked, a protocol failure before any tenant was known); absent for every event.
+   */
+  orgId?: string | null;
+}
+
+/**
+ * The whole deployment's log, for the operator only. Refusals of unknown or unlinked tenants are
+ * stored without an organization, so no organization's log shows them: this is where they are read.
+ */
+export async function listDeploymentAuditEvents(deps: AdminDeps, actor: Actor, query: DeploymentAuditQuery, paging: Paging): Promise<Page<AuditEvent>> {
+  requireOperator(actor, 'read audit events across organizations');
+  checkWindow(query);
+  return deps.store.listAudit(query, paging);
 }

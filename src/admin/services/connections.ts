@@ -2,17 +2,23 @@
  * Connections link a partner tenant (Canvas deployments, a Clever district, a ClassLink tenant) to
  * a directory: launches from the tenant provision into that directory.
  */
+import { defaultCanvasEndpoints } from '../../identity/canvas-hosts';
 import type { Partner } from '../../identity/launch-identity';
 import type { Connection, ConnectionSettings, ConnectionStatus } from '../../store/model';
 import { StoreConflictError } from '../../store/errors';
 import type { ConnectionPatch } from '../../store/port';
 import type { Actor } from '../auth';
 import { recordAdminChange } from './audit';
+import { claimedConnectionId, consumeClaimCode } from './claim-codes';
 import type { AdminDeps, CallMeta } from './deps';
 import { AdminError, invalidInput, notFound } from './errors';
-import { canSeeConnection, changeableConnection, orgScope, visibleConnection, visibleDirectory } from './scope';
+import { changeableConnection, orgScope, requireOperator, visibleConnection, visibleDirectory } from './scope';
 
-/** Instructure's cloud-hosted Canvas: used when a Canvas connection leaves its endpoints out. */
+/**
+ * Instructure's production Canvas (issuer https://canvas.instructure.com). A connection that leaves
+ * its endpoints out gets those of its own issuer (defaultCanvasEndpoints): beta and test Canvas
+ * have SSO hosts and keys of their own.
+ */
 export const CANVAS_CLOUD_ENDPOINTS = {
   authEndpoint: 'https://sso.canvaslms.com/api/lti/authorize_redirect',
   tokenEndpoint: 'https://canvas.instructure.com/login/oauth2/token',
@@ -86,16 +92,19 @@ function checkDeploymentIds(ids: string[]): string[] {
 
 function settingsFor(input: ConnectionInput): ConnectionSettings {
   switch (input.partner) {
-    case 'canvas':
+    case 'canvas': {
+      const issuer = checkPartnerUrl(input.issuer, 'issuer');
+      const defaults = defaultCanvasEndpoints(new URL(issuer));
       return {
         partner: 'canvas',
-        issuer: checkPartnerUrl(input.issuer, 'issuer'),
+        issuer,
         clientId: required(input.clientId, 'clientId'),
         deploymentIds: checkDeploymentIds(input.deploymentIds),
-        authEndpoint: checkPartnerUrl(input.authEndpoint ?? CANVAS_CLOUD_ENDPOINTS.authEndpoint, 'authEndpoint'),
-        tokenEndpoint: checkPartnerUrl(input.tokenEndpoint ?? CANVAS_CLOUD_ENDPOINTS.tokenEndpoint, 'tokenEndpoint'),
-        jwksUrl: checkPartnerUrl(input.jwksUrl ?? CANVAS_CLOUD_ENDPOINTS.jwksUrl, 'jwksUrl'),
+        authEndpoint: checkPartnerUrl(input.authEndpoint ?? defaults.authEndpoint, 'authEndpoint'),
+        tokenEndpoint: checkPartnerUrl(input.tokenEndpoint ?? defaults.tokenEndpoint, 'tokenEndpoint'),
+        jwksUrl: checkPartnerUrl(input.jwksUrl ?? defaults.jwksUrl, 'jwksUrl'),
       };
+    }
     case 'clever':
       return { partner: 'clever', districtId: required(input.districtId, 'districtId') };
     case 'classlink':
@@ -122,19 +131,17 @@ export async function listDirectoryConnections(deps: AdminDeps, actor: Actor, di
   return deps.store.listConnections({ directoryId });
 }
 
-/** Everything the actor can see: its organization's connections, and pending ones waiting to be linked. */
+/**
+ * Everything the actor can see: for an organization admin, its organization's connections (never
+ * pending registrations: those are claimed with their code); for the operator, all of them.
+ */
 export async function listConnections(
   deps: AdminDeps,
   actor: Actor,
   filter: { status?: ConnectionStatus; partner?: Partner } = {},
 ): Promise<Connection[]> {
   const orgId = orgScope(actor);
-  if (orgId === undefined) return deps.store.listConnections(filter);
-  const own = filter.status === 'pending' ? [] : await deps.store.listConnections({ ...filter, orgId });
-  const pending =
-    filter.status === 'linked' ? [] : (await deps.store.listConnections({ ...filter, status: 'pending' })).filter((c) => canSeeConnection(actor, c));
-  const byId = new Map([...own, ...pending].map((c) => [c.id, c]));
-  return [...byId.values()];
+  return deps.store.listConnections(orgId === undefined ? filter : { ...filter, orgId });
 }
 
 export async function getConnection(deps: AdminDeps, actor: Actor, connectionId: string): Promise<Connection> {
@@ -173,26 +180,114 @@ export async function createConnection(
   return connection;
 }
 
+export interface LinkInput {
+  directoryId: string;
+  /**
+   * The one-time code from the registration's done page. Required of an organization admin:
+   * without the right one the pending connection answers not_found like any other organization's.
+   * The operator needs none.
+   */
+  claimCode?: string;
+  /** Canvas deployment ids to add to those the registration recorded. */
+  deploymentIds?: string[];
+}
+
+/**
+ * An organization admin's attempt with a missing or wrong code: refused as not_found (the same
+ * answer whether or not the id exists, so ids cannot be probed) and recorded in the admin's own
+ * organization's audit log.
+ */
+async function refuseClaim(deps: AdminDeps, actor: Actor, connectionId: string, why: 'missing' | 'wrong', meta?: CallMeta): Promise<never> {
+  if (actor.kind === 'org_admin') {
+    await recordAdminChange(deps, actor, { action: 'connection.claim_refused', orgId: actor.orgId, detail: { connectionId, claimCode: why } }, meta);
+  }
+  throw notFound('connection', connectionId);
+}
+
+/** The pending connection an organization admin may link: only the one its claim code was issued for. */
+async function claimableConnection(deps: AdminDeps, actor: Actor, connectionId: string, claimCode: string | undefined, meta?: CallMeta): Promise<Connection> {
+  if (actor.kind === 'operator') return visibleConnection(deps, actor, connectionId);
+  if (claimCode === undefined || claimCode.trim() === '') return refuseClaim(deps, actor, connectionId, 'missing', meta);
+  if ((await claimedConnectionId(deps.store.ephemeral, claimCode)) !== connectionId) return refuseClaim(deps, actor, connectionId, 'wrong', meta);
+  const connection = await deps.store.getConnection(connectionId);
+  if (connection === null || connection.status !== 'pending') {
+    // Linked meanwhile (by the operator, say) or removed: the code has nothing left to claim.
+    await consumeClaimCode(deps.store.ephemeral, claimCode);
+    return refuseClaim(deps, actor, connectionId, 'wrong', meta);
+  }
+  return connection;
+}
+
 /** Links a pending connection (e.g. from Canvas dynamic registration) to one of the actor's directories. */
-export async function linkConnection(deps: AdminDeps, actor: Actor, connectionId: string, directoryId: string, meta?: CallMeta): Promise<Connection> {
-  const connection = await visibleConnection(deps, actor, connectionId);
-  const directory = await visibleDirectory(deps, actor, directoryId);
+export async function linkConnection(deps: AdminDeps, actor: Actor, connectionId: string, input: LinkInput, meta?: CallMeta): Promise<Connection> {
+  const connection = await claimableConnection(deps, actor, connectionId, input.claimCode, meta);
+  const directory = await visibleDirectory(deps, actor, input.directoryId);
   if (connection.status !== 'pending') {
     throw new AdminError('conflict', 'This connection is already linked; unlink it first to move it to another directory.');
   }
-  // Conditional in the store: of two admins linking the same pending connection at once, one wins.
-  const linked = await deps.store.updateConnection(connectionId, { status: 'linked', orgId: directory.orgId, directoryId }, { status: 'pending' });
+  const patch: ConnectionPatch = { status: 'linked', orgId: directory.orgId, directoryId: directory.id };
+  if (input.deploymentIds !== undefined && input.deploymentIds.length > 0) {
+    if (connection.settings.partner !== 'canvas') throw invalidInput('Only Canvas connections have deployment ids.', 'deploymentIds');
+    patch.settings = { ...connection.settings, deploymentIds: checkDeploymentIds([...connection.settings.deploymentIds, ...input.deploymentIds]) };
+  }
+  // Conditional in the store: of two admins linking the same pending connection at once, one
+  // wins. That is also what makes a claim code single-use: once linked, nothing is pending for it.
+  let linked: Connection | null;
+  try {
+    linked = await deps.store.updateConnection(connectionId, patch, { status: 'pending' });
+  } catch (error) {
+    throw tenantConflict(error, connection.partner);
+  }
   if (linked === null) {
     if ((await deps.store.getConnection(connectionId)) === null) throw notFound('connection', connectionId);
     throw new AdminError('conflict', 'This connection was linked by someone else a moment ago.');
   }
+  // Used up only now, so a refusal above (a deployment id taken, say) leaves the admin the code.
+  if (input.claimCode !== undefined) await consumeClaimCode(deps.store.ephemeral, input.claimCode);
+  const detail: Record<string, unknown> = { from: 'pending', claimedWithCode: actor.kind !== 'operator' };
+  if (patch.settings?.partner === 'canvas' && connection.settings.partner === 'canvas') {
+    detail.deploymentIds = { from: connection.settings.deploymentIds, to: patch.settings.deploymentIds };
+  }
   await recordAdminChange(
     deps,
     actor,
-    { action: 'connection.linked', orgId: directory.orgId, directoryId, connectionId, partner: linked.partner, detail: { from: 'pending' } },
+    { action: 'connection.linked', orgId: directory.orgId, directoryId: directory.id, connectionId, partner: linked.partner, detail },
     meta,
   );
   return linked;
+}
+
+/**
+ * Links the pending connection a claim code was issued for, found by the code alone (the console
+ * form: the admin has the code, not the id). A code that claims nothing is refused as not_found.
+ */
+export async function claimConnection(deps: AdminDeps, actor: Actor, directoryId: string, claimCode: string, meta?: CallMeta): Promise<Connection> {
+  await visibleDirectory(deps, actor, directoryId);
+  const connectionId = await claimedConnectionId(deps.store.ephemeral, claimCode);
+  if (connectionId === null) {
+    if (actor.kind === 'org_admin') {
+      await recordAdminChange(deps, actor, { action: 'connection.claim_refused', orgId: actor.orgId, detail: { claimCode: claimCode.trim() === '' ? 'missing' : 'wrong' } }, meta);
+    }
+    throw new AdminError('not_found', 'No pending registration has that claim code. Check it with the Canvas admin who registered LaunchGate; a code works once, for 30 days.');
+  }
+  return linkConnection(deps, actor, connectionId, { directoryId, claimCode }, meta);
+}
+
+/** Deletes a pending registration nobody should link (unknown, or registered by mistake). Operator only. */
+export async function deletePendingConnection(deps: AdminDeps, actor: Actor, connectionId: string, meta?: CallMeta): Promise<Connection> {
+  requireOperator(actor, 'delete a pending registration');
+  const connection = await visibleConnection(deps, actor, connectionId);
+  if (connection.status !== 'pending') {
+    throw new AdminError('conflict', 'This connection is linked to a directory; unlink it there instead.');
+  }
+  if (!(await deps.store.deleteConnection(connectionId))) throw notFound('connection', connectionId);
+  await recordAdminChange(
+    deps,
+    actor,
+    { action: 'connection.deleted', orgId: null, connectionId, partner: connection.partner, detail: { status: connection.status, settings: connection.settings, label: connection.label } },
+    meta,
+  );
+  return connection;
 }
 
 export async function updateConnection(

@@ -1,10 +1,13 @@
 /**
  * Domains a directory claims for its users' email addresses. A claim proves control through a DNS
  * TXT record, or is vouched for by the operator; only verified domains let JIT create users.
+ * Several directories may hold a pending claim of one name (so nobody can squat a district's
+ * domain by claiming it first); the first to verify owns it, and the others' claims go.
  */
 import { DomainNameError, normalizeDomainName } from '../../identity/domain-name';
-import type { Domain } from '../../store/model';
+import type { Domain, DomainVerifiedBy } from '../../store/model';
 import { StoreConflictError } from '../../store/errors';
+import type { DomainVerification } from '../../store/port';
 import type { Actor } from '../auth';
 import { recordAdminChange } from './audit';
 import type { AdminDeps, CallMeta } from './deps';
@@ -53,11 +56,17 @@ export async function claimDomain(deps: AdminDeps, actor: Actor, directoryId: st
   }
   let domain: Domain;
   try {
+    // Pending claims of a name coexist, so claiming first blocks nobody: only verifying decides.
     domain = await deps.store.claimDomain({ orgId: directory.orgId, directoryId, name, verificationToken: deps.newSecret() });
   } catch (error) {
     if (error instanceof StoreConflictError && error.code === 'domain_taken') {
+      const own = (await deps.store.listDomains({ directoryId })).some((d) => d.name === name);
       // Which organization holds it is not said: that would leak another customer's name.
-      throw new AdminError('conflict', `The domain "${name}" is already claimed by a directory.`, 'name');
+      throw new AdminError(
+        'conflict',
+        own ? `This directory already claims "${name}".` : `The domain "${name}" is already verified by another directory.`,
+        'name',
+      );
     }
     throw error;
   }
@@ -106,6 +115,43 @@ function describe(check: Omit<DnsCheck, 'message'>): string {
   return `TXT records were found at ${check.recordName}, but none is "${check.expectedValue}".`;
 }
 
+/** Whoever removed another directory's claim: the verification did, not a person of that organization. */
+const SUPERSEDING_ACTOR: Actor = { kind: 'operator', id: 'launchgate' };
+
+/**
+ * Verifies the claim; the store removes the other directories' pending claims of the name in the
+ * same step, and each removal is recorded in the audit log of the organization that lost it
+ * (without naming the winner). A name another directory verified first is a conflict.
+ */
+async function markVerified(deps: AdminDeps, actor: Actor, domain: Domain, method: DomainVerifiedBy, meta?: CallMeta): Promise<Domain> {
+  let result: DomainVerification | null;
+  try {
+    result = await deps.store.markDomainVerified(domain.id, method, deps.now());
+  } catch (error) {
+    if (error instanceof StoreConflictError && error.code === 'domain_taken') {
+      throw new AdminError('conflict', `The domain "${domain.name}" is already verified by another directory; this claim cannot be verified.`, 'name');
+    }
+    throw error;
+  }
+  if (result === null) throw notFound('domain', domain.id);
+  const verified = result.domain;
+  await recordAdminChange(
+    deps,
+    actor,
+    { action: 'domain.verified', orgId: verified.orgId, directoryId: verified.directoryId, detail: { domain: verified.name, method } },
+    meta,
+  );
+  for (const lost of result.removed) {
+    await recordAdminChange(
+      deps,
+      SUPERSEDING_ACTOR,
+      { action: 'domain.superseded', orgId: lost.orgId, directoryId: lost.directoryId, detail: { domain: lost.name, reason: 'verified by another directory' } },
+      meta,
+    );
+  }
+  return verified;
+}
+
 export async function verifyDomainByDns(deps: AdminDeps, actor: Actor, domainId: string, meta?: CallMeta): Promise<VerifyResult> {
   let domain = await visibleDomain(deps, actor, domainId);
   const record = challengeRecord(domain);
@@ -113,15 +159,7 @@ export async function verifyDomainByDns(deps: AdminDeps, actor: Actor, domainId:
   const matched = found.includes(record.value);
   const check = { recordName: record.name, expectedValue: record.value, found, matched, lookupError };
   if (matched && domain.status !== 'verified') {
-    const verified = await deps.store.markDomainVerified(domainId, 'dns', deps.now());
-    if (verified === null) throw notFound('domain', domainId);
-    domain = verified;
-    await recordAdminChange(
-      deps,
-      actor,
-      { action: 'domain.verified', orgId: domain.orgId, directoryId: domain.directoryId, detail: { domain: domain.name, method: 'dns' } },
-      meta,
-    );
+    domain = await markVerified(deps, actor, domain, 'dns', meta);
   }
   return { domain: view(domain), check: { ...check, message: describe(check) } };
 }
@@ -130,15 +168,7 @@ export async function verifyDomainByOperator(deps: AdminDeps, actor: Actor, doma
   const domain = await visibleDomain(deps, actor, domainId);
   requireOperator(actor, 'verify a domain without DNS');
   if (domain.status === 'verified') return view(domain);
-  const verified = await deps.store.markDomainVerified(domainId, 'operator', deps.now());
-  if (verified === null) throw notFound('domain', domainId);
-  await recordAdminChange(
-    deps,
-    actor,
-    { action: 'domain.verified', orgId: verified.orgId, directoryId: verified.directoryId, detail: { domain: verified.name, method: 'operator' } },
-    meta,
-  );
-  return view(verified);
+  return view(await markVerified(deps, actor, domain, 'operator', meta));
 }
 
 export async function removeDomain(deps: AdminDeps, actor: Actor, domainId: string, meta?: CallMeta): Promise<void> {

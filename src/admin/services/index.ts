@@ -47,6 +47,8 @@ export function createAdminServices(input: AdminDepsInput) {
     getConnection: bind(deps, connections.getConnection),
     createConnection: bind(deps, connections.createConnection),
     linkConnection: bind(deps, connections.linkConnection),
+    claimConnection: bind(deps, connections.claimConnection),
+    deletePendingConnection: bind(deps, connections.deletePendingConnection),
     updateConnection: bind(deps, connections.updateConnection),
     unlinkConnection: bind(deps, connections.unlinkConnection),
 
@@ -59,6 +61,7 @@ export function createAdminServices(input: AdminDepsInput) {
 
     listAuditEvents: bind(deps, audit.listAuditEvents),
     countAuditEvents: bind(deps, audit.countAuditEvents),
+    listDeploymentAuditEvents: bind(deps, audit.listDeploymentAuditEvents),
 
     listLicenseHolders: bind(deps, licenses.listLicenseHolders),
 
@@ -72,8 +75,9 @@ export type AdminServices = ReturnType<typeof createAdminServices>;
 
 export { AdminError, type AdminErrorCode } from './errors';
 export type { AdminDeps, AdminDepsInput, CallMeta, ResolveTxt } from './deps';
-export { ADMIN_ACTIONS, AUDIT_REASONS, type AdminAction, type AuditQuery, type AuditReason } from './audit';
-export { CANVAS_CLOUD_ENDPOINTS, MAX_DEPLOYMENT_IDS, type ConnectionChanges, type ConnectionInput } from './connections';
+export { ADMIN_ACTIONS, AUDIT_REASONS, type AdminAction, type AuditQuery, type AuditReason, type DeploymentAuditQuery } from './audit';
+export { CANVAS_CLOUD_ENDPOINTS, MAX_DEPLOYMENT_IDS, type ConnectionChanges, type ConnectionInput, type LinkInput } from './connections';
+export { CLAIM_CODE_TTL_MS, issueClaimCode, newClaimCode } from './claim-codes';
 export { CHALLENGE_LABEL, CHALLENGE_PREFIX, challengeRecord, type DnsCheck, type DomainView, type VerifyResult } from './domains';
 export { MAX_SEATS, type EntitlementView } from './organizations';
 export { MAX_TOKEN_NAME, type ApiTokenView, type CreatedApiToken } from './api-tokens';

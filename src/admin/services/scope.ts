@@ -49,11 +49,12 @@ export async function visibleUser(deps: AdminDeps, actor: Actor, id: string): Pr
 }
 
 /**
- * A pending connection belongs to no organization yet, and an organization admin has to see it to
- * link it, so unowned pending connections are visible (read-only) to every admin.
+ * A pending connection belongs to no organization yet, and anyone can create one (dynamic
+ * registration is open to the internet), so it is the operator's alone: an organization admin
+ * reaches one only by presenting its claim code (see linkConnection), never by browsing.
  */
 export function canSeeConnection(actor: Actor, connection: Connection): boolean {
-  return canSeeOrg(actor, connection.orgId) || (connection.status === 'pending' && connection.orgId === null);
+  return canSeeOrg(actor, connection.orgId);
 }
 
 export async function visibleConnection(deps: AdminDeps, actor: Actor, id: string): Promise<Connection> {
@@ -64,9 +65,5 @@ export async function visibleConnection(deps: AdminDeps, actor: Actor, id: strin
 
 /** A connection the actor may change: its own organization's, or any for the operator. */
 export async function changeableConnection(deps: AdminDeps, actor: Actor, id: string): Promise<Connection> {
-  const connection = await visibleConnection(deps, actor, id);
-  if (!canSeeOrg(actor, connection.orgId)) {
-    throw new AdminError('forbidden', 'This connection is not linked to your organization yet; link it to one of your directories first.');
-  }
-  return connection;
+  return visibleConnection(deps, actor, id);
 }

@@ -7,7 +7,8 @@ type UniqueIndexName = (typeof UNIQUE_INDEX)[keyof typeof UNIQUE_INDEX];
 
 /** Duplicates callers handle by code; the same codes and words as the SQLite store. */
 const CONFLICTS: Partial<Record<UniqueIndexName, { code: StoreConflictCode; message: string }>> = {
-  [UNIQUE_INDEX.domainName]: { code: 'domain_taken', message: 'That domain is already claimed by a directory.' },
+  [UNIQUE_INDEX.domainName]: { code: 'domain_taken', message: 'That domain is already verified by a directory.' },
+  [UNIQUE_INDEX.domainDirectoryName]: { code: 'domain_taken', message: 'This directory already claims that domain.' },
   [UNIQUE_INDEX.tenantKey]: {
     code: 'tenant_taken',
     message: 'That partner tenant already belongs to another connection.',
@@ -30,6 +31,7 @@ const CONFLICTS: Partial<Record<UniqueIndexName, { code: StoreConflictCode; mess
 const INDEX_FIELDS: Record<UniqueIndexName, readonly string[]> = {
   [UNIQUE_INDEX.entitlement]: ['orgId', 'productId'],
   [UNIQUE_INDEX.domainName]: ['name'],
+  [UNIQUE_INDEX.domainDirectoryName]: ['directoryId', 'name'],
   [UNIQUE_INDEX.tenantKey]: ['tenantKeys'],
   [UNIQUE_INDEX.userEmail]: ['directoryId', 'email'],
   [UNIQUE_INDEX.identityKey]: ['identities.key'],

@@ -56,7 +56,9 @@ export function userFilter(filter: UserFilter): FilterQuery<UserDoc> {
 
 export function auditFilter(filter: AuditFilter): FilterQuery<AuditDoc> {
   const query: FilterQuery<AuditDoc> = {};
-  if (filter.orgId !== undefined) query.orgId = text(filter.orgId);
+  // null matches events stored without an organization (the field is null or absent).
+  if (filter.orgId === null) query.orgId = null;
+  else if (filter.orgId !== undefined) query.orgId = text(filter.orgId);
   if (filter.directoryId !== undefined) query.directoryId = text(filter.directoryId);
   if (filter.kind !== undefined) query.kind = text(filter.kind);
   if (filter.decision !== undefined) query.decision = text(filter.decision);

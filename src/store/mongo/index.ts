@@ -8,7 +8,8 @@
  *
  * Indexes (schemas.ts), unique ones first:
  *   entitlements  (orgId, productId) unique; holds the seat counter `used` and `reserving`
- *   domains       name unique; (orgId, name); (directoryId, name)
+ *   domains       name unique, partial {status: 'verified'}; (directoryId, name) unique; (orgId, name);
+ *                 (name, status, createdAt)
  *   connections   tenantKeys unique multikey, partial {tenantKeys: string}; (settings.issuer,
  *                 settings.clientId); orgId; directoryId
  *   users         (directoryId, email) unique, partial {email: string}; identities.key unique
@@ -29,7 +30,9 @@
  *   createConnection / updateConnection  the tenant keys are in the same document as the
  *                     settings, under a unique multikey index: one insert/update, E11000 is
  *                     tenant_taken, and nothing is written.
- *   claimDomain       one insert under the unique name index (E11000 is domain_taken).
+ *   claimDomain / markDomainVerified  pending claims of a name coexist; the partial unique index
+ *                     on verified names lets one verification in (E11000 is domain_taken); see
+ *                     domains.ts for the order of steps that keeps a late claim from surviving it.
  *   assignLicense     a seat is reserved by one conditional update of the entitlement
  *                     (`seats` null or `used < seats`, and no reservation of this user yet:
  *                     `used + 1`, reservation recorded), then the license is inserted under its

@@ -193,7 +193,9 @@ export interface EphemeralDoc {
  */
 export const UNIQUE_INDEX = {
   entitlement: 'entitlement_org_product_unique',
-  domainName: 'domain_name_unique',
+  // Partial to verified claims (pending ones coexist); a new name, so init() drops the old index.
+  domainName: 'domain_verified_name_unique',
+  domainDirectoryName: 'domain_directory_name_unique',
   tenantKey: 'connection_tenant_key_unique',
   userEmail: 'user_directory_email_unique',
   identityKey: 'user_identity_key_unique',
@@ -262,9 +264,11 @@ const domainSchema = new Schema<DomainDoc>(
   },
   { ...OPTIONS, collection: 'domains' },
 );
-domainSchema.index({ name: 1 }, { unique: true, name: UNIQUE_INDEX.domainName });
+domainSchema.index({ name: 1 }, { unique: true, name: UNIQUE_INDEX.domainName, partialFilterExpression: { status: 'verified' } });
+domainSchema.index({ directoryId: 1, name: 1 }, { unique: true, name: UNIQUE_INDEX.domainDirectoryName });
 domainSchema.index({ orgId: 1, name: 1 });
-domainSchema.index({ directoryId: 1, name: 1 });
+// findDomainByName: the verified claim first, then the oldest pending (the partial index cannot serve it).
+domainSchema.index({ name: 1, status: -1, createdAt: 1 });
 
 const connectionSchema = new Schema<ConnectionDoc>(
   {

@@ -32,6 +32,7 @@ import type {
   ConnectionFilter,
   ConnectionPatch,
   CreateUserResult,
+  DomainVerification,
   LinkIdentityResult,
   NewAdminAccount,
   NewApiToken,
@@ -47,6 +48,7 @@ import type {
 } from '../port';
 import * as adminAccounts from './admin-accounts';
 import * as connections from './connections';
+import * as domains from './domains';
 import { MongoEphemeralStore } from './ephemeral';
 import { isDuplicateKey, translateErrorsOf } from './errors';
 import { auditFilter, CREATION_ORDER, NEWEST_FIRST, pageWindow, text, validDate } from './filters';
@@ -202,21 +204,7 @@ export class MongoStore implements Store {
   // Domains
 
   async claimDomain(input: { orgId: string; directoryId: string; name: string; verificationToken: string }): Promise<Domain> {
-    const doc: DomainDoc = {
-      _id: randomUUID(),
-      orgId: text(input.orgId),
-      directoryId: text(input.directoryId),
-      name: text(input.name).toLowerCase(),
-      status: 'pending',
-      verificationToken: text(input.verificationToken),
-      verifiedAt: null,
-      verifiedBy: null,
-      createdAt: this.now(),
-    };
-    // One insert under the unique index on name: a taken name fails with E11000, reported as
-    // StoreConflictError('domain_taken') by the error translation.
-    await this.m.domains.create(doc);
-    return toDomain(doc);
+    return domains.claimDomain(this.m, this.now(), input);
   }
 
   async getDomain(id: string): Promise<Domain | null> {
@@ -225,8 +213,7 @@ export class MongoStore implements Store {
   }
 
   async findDomainByName(name: string): Promise<Domain | null> {
-    const doc = await this.m.domains.findOne({ name: text(name).toLowerCase() }).lean<DomainDoc>();
-    return doc && toDomain(doc);
+    return domains.findDomainByName(this.m, name);
   }
 
   async listDomains(filter: { orgId?: string; directoryId?: string }): Promise<Domain[]> {
@@ -237,15 +224,8 @@ export class MongoStore implements Store {
     return docs.map(toDomain);
   }
 
-  async markDomainVerified(id: string, by: DomainVerifiedBy, at: Date): Promise<Domain | null> {
-    const doc = await this.m.domains
-      .findOneAndUpdate(
-        { _id: text(id) },
-        { $set: { status: 'verified', verifiedAt: validDate(at, 'at'), verifiedBy: by } },
-        { new: true },
-      )
-      .lean<DomainDoc>();
-    return doc && toDomain(doc);
+  async markDomainVerified(id: string, by: DomainVerifiedBy, at: Date): Promise<DomainVerification | null> {
+    return domains.markDomainVerified(this.m, id, by, at);
   }
 
   async deleteDomain(id: string): Promise<boolean> {

@@ -4,7 +4,9 @@ import { StoreConflictError, StoreUnavailableError, type StoreConflictCode } fro
 
 /** Which unique key was hit, by the columns SQLite names in "UNIQUE constraint failed: t.c, ...". */
 const UNIQUE_KEYS: readonly { columns: string; code: StoreConflictCode; message: string }[] = [
-  { columns: 'domains.name', code: 'domain_taken', message: 'That domain is already claimed by a directory.' },
+  // The partial unique index of verified names (migration 5): another directory verified it.
+  { columns: 'domains.name', code: 'domain_taken', message: 'That domain is already verified by a directory.' },
+  { columns: 'domains.directory_id, domains.name', code: 'domain_taken', message: 'This directory already claims that domain.' },
   {
     columns: 'connection_keys.key',
     code: 'tenant_taken',

@@ -59,7 +59,8 @@ export function auditWhere(filter: AuditFilter): Where {
     parts.push(`${column} = @${name}`);
     params[name] = value;
   };
-  equal('org_id', 'orgId', filter.orgId);
+  if (filter.orgId === null) parts.push('org_id IS NULL');
+  else equal('org_id', 'orgId', filter.orgId);
   equal('directory_id', 'directoryId', filter.directoryId);
   equal('kind', 'kind', filter.kind);
   equal('decision', 'decision', filter.decision);

@@ -34,6 +34,7 @@ import type {
   ConnectionFilter,
   ConnectionPatch,
   CreateUserResult,
+  DomainVerification,
   LinkIdentityResult,
   NewAdminAccount,
   NewApiToken,
@@ -246,26 +247,8 @@ export class SqliteStore implements Store {
 
   // Domains
 
-  async claimDomain(input: {
-    orgId: string;
-    directoryId: string;
-    name: string;
-    verificationToken: string;
-  }): Promise<Domain> {
-    return this.guard(() => {
-      const row = this.p.s.insertDomain.get({
-        id: randomUUID(),
-        org_id: input.orgId,
-        directory_id: input.directoryId,
-        name: input.name.toLowerCase(),
-        status: 'pending',
-        verification_token: input.verificationToken,
-        verified_at: null,
-        verified_by: null,
-        created_at: this.nowMs(),
-      });
-      return toDomain(row!);
-    });
+  async claimDomain(input: { orgId: string; directoryId: string; name: string; verificationToken: string }): Promise<Domain> {
+    return this.guard(() => this.p.t.claimDomain(input));
   }
 
   async getDomain(id: string): Promise<Domain | null> {
@@ -287,8 +270,8 @@ export class SqliteStore implements Store {
     );
   }
 
-  async markDomainVerified(id: string, by: DomainVerifiedBy, at: Date): Promise<Domain | null> {
-    return this.guard(() => mapOrNull(this.p.s.markDomainVerified.get({ id, by, at: ms(at) }), toDomain));
+  async markDomainVerified(id: string, by: DomainVerifiedBy, at: Date): Promise<DomainVerification | null> {
+    return this.guard(() => this.p.t.verifyDomain(id, by, ms(at)));
   }
 
   async deleteDomain(id: string): Promise<boolean> {

@@ -304,6 +304,47 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 5,
+    name: 'domain names unique only when verified',
+    // A name unique even while pending let any organization admin claim another district's domain
+    // first and block it for good. Now pending claims of a name coexist (one per directory); only
+    // the verified claim is exclusive, enforced by a partial unique index, so two verifications
+    // cannot both succeed. SQLite cannot drop a column's UNIQUE constraint, hence the table is
+    // rebuilt (nothing references domains); its config-generation triggers go with the old table
+    // and are created again. The old constraint means the copied rows hold no duplicates.
+    sql: `
+      CREATE TABLE domains_v5 (
+        id TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES organizations(id),
+        directory_id TEXT NOT NULL REFERENCES directories(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'verified')),
+        verification_token TEXT NOT NULL,
+        verified_at INTEGER,
+        verified_by TEXT CHECK (verified_by IS NULL OR verified_by IN ('dns', 'operator')),
+        created_at INTEGER NOT NULL
+      );
+      INSERT INTO domains_v5 (id, org_id, directory_id, name, status, verification_token, verified_at, verified_by, created_at)
+        SELECT id, org_id, directory_id, name, status, verification_token, verified_at, verified_by, created_at FROM domains;
+      DROP TABLE domains;
+      ALTER TABLE domains_v5 RENAME TO domains;
+      CREATE UNIQUE INDEX domains_verified_name ON domains(name) WHERE status = 'verified';
+      CREATE UNIQUE INDEX domains_directory_name ON domains(directory_id, name);
+      CREATE INDEX domains_name ON domains(name, status);
+      CREATE INDEX domains_org ON domains(org_id);
+      CREATE TRIGGER domains_config_insert AFTER INSERT ON domains BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER domains_config_update AFTER UPDATE ON domains BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      CREATE TRIGGER domains_config_delete AFTER DELETE ON domains BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;
+      UPDATE config_generation SET value = value + 1 WHERE id = 1;
+    `,
+  },
 ];
 
 /** Applies every migration not yet recorded; returns the versions it applied. */

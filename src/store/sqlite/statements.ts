@@ -40,6 +40,8 @@ export interface Statements {
   insertDomain: Stmt<DomainRow, DomainRow>;
   getDomain: Positional<[string], DomainRow>;
   findDomainByName: Positional<[string], DomainRow>;
+  findVerifiedDomain: Positional<[string], DomainRow>;
+  deleteOtherPendingDomains: Stmt<{ id: string; name: string }, DomainRow>;
   listDomains: Stmt<{ orgId: string | null; directoryId: string | null }, DomainRow>;
   markDomainVerified: Stmt<{ id: string; by: string; at: number }, DomainRow>;
   deleteDomain: Positional<[string]>;
@@ -142,7 +144,12 @@ export function prepareStatements(db: Database.Database): Statements {
 
     insertDomain: db.prepare(`INSERT INTO domains ${DOMAIN_COLUMNS} RETURNING *`),
     getDomain: db.prepare('SELECT * FROM domains WHERE id = ?'),
-    findDomainByName: db.prepare('SELECT * FROM domains WHERE name = ?'),
+    // The verified claim first; else the oldest pending one.
+    findDomainByName: db.prepare(`
+      SELECT * FROM domains WHERE name = ? ORDER BY status = 'verified' DESC, created_at, rowid LIMIT 1`),
+    findVerifiedDomain: db.prepare(`SELECT * FROM domains WHERE name = ? AND status = 'verified'`),
+    deleteOtherPendingDomains: db.prepare(`
+      DELETE FROM domains WHERE name = @name AND status = 'pending' AND id <> @id RETURNING *`),
     listDomains: db.prepare(`
       SELECT * FROM domains
       WHERE (@orgId IS NULL OR org_id = @orgId) AND (@directoryId IS NULL OR directory_id = @directoryId)

@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { describeTenant, tenantKeyString } from '../../identity/launch-identity';
 import { StoreConflictError } from '../errors';
-import type { Connection, ConnectionStatus, ExternalIdentity, User } from '../model';
+import type { Connection, ConnectionStatus, Domain, DomainVerifiedBy, ExternalIdentity, User } from '../model';
 import type {
   AssignLicenseInput,
   AssignLicenseResult,
   ConnectionPatch,
   CreateUserResult,
+  DomainVerification,
   LinkIdentityResult,
   NewConnection,
   NewExternalIdentity,
@@ -26,6 +27,7 @@ import {
   ms,
   msOrNull,
   toConnection,
+  toDomain,
   toExternalIdentity,
   toLicense,
   toUser,
@@ -42,6 +44,8 @@ export interface Transactions {
   updateUserProfile(id: string, profile: Partial<UserProfile>, lastLaunchAt?: Date): User | null;
   assignLicense(input: AssignLicenseInput): AssignLicenseResult;
   getOrSetSetting(name: string, value: string): string;
+  claimDomain(input: { orgId: string; directoryId: string; name: string; verificationToken: string }): Domain;
+  verifyDomain(id: string, by: DomainVerifiedBy, at: number): DomainVerification | null;
 }
 
 export function prepareTransactions(db: Database.Database, s: Statements, nowMs: () => number): Transactions {
@@ -188,7 +192,40 @@ export function prepareTransactions(db: Database.Database, s: Statements, nowMs:
     return s.getSetting.get(name)!;
   });
 
+  const claimDomain = db.transaction((input: { orgId: string; directoryId: string; name: string; verificationToken: string }): Domain => {
+    const name = input.name.toLowerCase();
+    // Pending claims of a name coexist; a verified one is the name's owner, and a new claim of it
+    // would be a squat that can never be verified.
+    if (s.findVerifiedDomain.get(name) !== undefined) {
+      throw new StoreConflictError('domain_taken', 'That domain is already verified by a directory.');
+    }
+    return toDomain(
+      s.insertDomain.get({
+        id: randomUUID(),
+        org_id: input.orgId,
+        directory_id: input.directoryId,
+        name,
+        status: 'pending',
+        verification_token: input.verificationToken,
+        verified_at: null,
+        verified_by: null,
+        created_at: nowMs(),
+      })!,
+    );
+  });
+
+  const verifyDomain = db.transaction((id: string, by: DomainVerifiedBy, at: number): DomainVerification | null => {
+    // A second verified claim of the name fails on the partial unique index (domain_taken) and
+    // rolls the whole transaction back.
+    const verified = s.markDomainVerified.get({ id, by, at });
+    if (!verified) return null;
+    const removed = s.deleteOtherPendingDomains.all({ id, name: verified.name }).map(toDomain);
+    return { domain: toDomain(verified), removed };
+  });
+
   return {
+    claimDomain: (input) => claimDomain.immediate(input),
+    verifyDomain: (id, by, at) => verifyDomain.immediate(id, by, at),
     createConnection: (input) => createConnection.immediate(input),
     updateConnection: (id, patch, onlyIf) => updateConnection.immediate(id, patch, onlyIf),
     createUser: (input, identity) => createUser.immediate(input, identity),

@@ -12,7 +12,7 @@ import { StoreConflictError, StoreUnavailableError } from '../../../src/store/er
 import { translateError } from '../../../src/store/mongo/errors';
 import { userFilter } from '../../../src/store/mongo/filters';
 import { MONGOOSE_CONNECTION_OPTIONS, openMongoStore } from '../../../src/store/mongo/index';
-import { defineModels, UNIQUE_INDEX, type LicenseDoc, type UserDoc } from '../../../src/store/mongo/schemas';
+import { defineModels, UNIQUE_INDEX, type DomainDoc, type LicenseDoc, type UserDoc } from '../../../src/store/mongo/schemas';
 import { MongoStore } from '../../../src/store/mongo/store';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -345,6 +345,82 @@ describe('MongoDB store without a server', () => {
     });
   });
 
+  describe('domain claims (pending ones coexist; one verified claim per name)', () => {
+    const domainDoc = (id: string, status: 'pending' | 'verified', directoryId = `dir-${id}`): DomainDoc => ({
+      _id: id,
+      orgId: `org-${id}`,
+      directoryId,
+      name: 'school.example',
+      status,
+      verificationToken: 't',
+      verifiedAt: status === 'verified' ? NOW : null,
+      verifiedBy: status === 'verified' ? 'dns' : null,
+      createdAt: NOW,
+    });
+
+    it('declares the name unique only among verified claims, and (directory, name) unique', () => {
+      const { models } = stubStore();
+      const indexes = models.domains.schema.indexes();
+      const named = (name: string) => indexes.find(([, options]) => options.name === name);
+      assert.deepEqual(named(UNIQUE_INDEX.domainName)?.[0], { name: 1 });
+      assert.equal(named(UNIQUE_INDEX.domainName)?.[1].unique, true);
+      assert.deepEqual(named(UNIQUE_INDEX.domainName)?.[1].partialFilterExpression, { status: 'verified' });
+      assert.deepEqual(named(UNIQUE_INDEX.domainDirectoryName)?.[0], { directoryId: 1, name: 1 });
+      assert.equal(named(UNIQUE_INDEX.domainDirectoryName)?.[1].unique, true);
+      assert.ok(!indexes.some(([keys, options]) => JSON.stringify(keys) === '{"name":1}' && options.unique && !options.partialFilterExpression));
+    });
+
+    it('refuses to claim a name verified elsewhere, before inserting anything', async () => {
+      const { db, store } = stubStore();
+      db.on('domains', 'findOne', () => domainDoc('owner', 'verified'));
+      await assert.rejects(
+        store.claimDomain({ orgId: 'o', directoryId: 'd', name: 'School.example', verificationToken: 't' }),
+        (e: unknown) => e instanceof StoreConflictError && e.code === 'domain_taken',
+      );
+      assert.deepEqual(db.filters('domains', 'findOne')[0], { name: 'school.example', status: 'verified' });
+      assert.equal(db.calls.filter((c) => c.op === 'insertOne').length, 0);
+    });
+
+    it('a claim that a verification overtook between its check and its insert removes itself (domain_taken)', async () => {
+      const { db, store } = stubStore();
+      let looks = 0;
+      db.on('domains', 'findOne', () => (looks++ === 0 ? null : domainDoc('owner', 'verified')));
+      await assert.rejects(
+        store.claimDomain({ orgId: 'o', directoryId: 'd', name: 'school.example', verificationToken: 't' }),
+        (e: unknown) => e instanceof StoreConflictError && e.code === 'domain_taken',
+      );
+      const inserted = db.calls.find((c) => c.collection === 'domains' && c.op === 'insertOne')?.args[0] as DomainDoc;
+      assert.deepEqual(db.filters('domains', 'deleteOne'), [{ _id: inserted._id, status: 'pending' }]);
+    });
+
+    it('verifies with one update, then deletes exactly the other pending claims of the name and reports them', async () => {
+      const { db, store } = stubStore();
+      db.on('domains', 'findOneAndUpdate', () => domainDoc('mine', 'verified'));
+      db.on('domains', 'find', () => [domainDoc('b', 'pending'), domainDoc('c', 'pending')]);
+      const result = await store.markDomainVerified('mine', 'operator', NOW);
+      assert.deepEqual(result?.removed.map((d) => d.id), ['b', 'c']);
+      assert.deepEqual(db.filters('domains', 'find')[0], { name: 'school.example', status: 'pending', _id: { $ne: 'mine' } });
+      assert.deepEqual(db.filters('domains', 'deleteMany'), [{ _id: { $in: ['b', 'c'] }, status: 'pending' }]);
+    });
+
+    it('a verification that hits another verified claim is domain_taken and removes nothing', async () => {
+      const { db, store } = stubStore();
+      db.on('domains', 'findOneAndUpdate', () => {
+        throw duplicateKey(UNIQUE_INDEX.domainName);
+      });
+      await assert.rejects(store.markDomainVerified('mine', 'dns', NOW), (e: unknown) => e instanceof StoreConflictError && e.code === 'domain_taken');
+      assert.equal(db.calls.filter((c) => c.collection === 'domains' && c.op === 'deleteMany').length, 0);
+    });
+
+    it('finds the verified claim of a name first, else the oldest pending', async () => {
+      const { db, store } = stubStore();
+      await store.findDomainByName('School.Example');
+      const call = db.calls.find((c) => c.collection === 'domains' && c.op === 'findOne');
+      assert.deepEqual(wire(call?.args[0]), { name: 'school.example' });
+      assert.deepEqual((call?.args[1] as { sort?: unknown } | undefined)?.sort, { status: -1, createdAt: 1, _id: 1 });
+    });
+  });
+
   describe('opening', () => {
     it('reports a malformed MONGODB_URI as the parse error it is', async () => {
       await assert.rejects(openMongoStore({ uri: 'mongo://nowhere' }), { name: 'MongoParseError' });
@@ -382,6 +458,7 @@ describe('MongoDB store without a server', () => {
         return translated.code;
       };
       assert.equal(code(duplicateKey(UNIQUE_INDEX.domainName)), 'domain_taken');
+      assert.equal(code(duplicateKey(UNIQUE_INDEX.domainDirectoryName)), 'domain_taken');
       assert.equal(code(duplicateKey(UNIQUE_INDEX.tenantKey)), 'tenant_taken');
       assert.equal(code(duplicateKey(UNIQUE_INDEX.userEmail)), 'email_taken');
       assert.equal(code(duplicateKey(UNIQUE_INDEX.identityKey)), 'identity_taken');

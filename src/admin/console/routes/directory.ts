@@ -1,7 +1,7 @@
 /** A directory's settings, domains and connections (the two-step SSO set-up). */
 import type { Request, Router } from 'express';
 import type { Connection } from '../../../store/model';
-import type { ConnectionInput } from '../../services';
+import type { ConnectionChanges, ConnectionInput } from '../../services';
 import { AdminError } from '../../services/errors';
 import type { ConsoleRuntime, Signed } from '../deps';
 import { action, callMeta, formChecked, formText, param, render, signedOf } from '../http';
@@ -15,6 +15,20 @@ function optional(req: Request, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
+/** A deployment-ID list as typed: one per line or comma separated, blanks dropped. */
+function deploymentIdList(raw: string): string[] {
+  return raw
+    .split(/[\r\n,]+/)
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+}
+
+/** Whether the form carried the field at all (an emptied textarea is sent, and means "none"). */
+function hasField(req: Request, name: string): boolean {
+  const body = req.body as Record<string, unknown> | undefined;
+  return typeof body?.[name] === 'string';
+}
+
 function connectionInput(req: Request): ConnectionInput {
   const common = { enabled: formChecked(req, 'enabled'), trustEmail: formChecked(req, 'trustEmail') };
   switch (formText(req, 'partner')) {
@@ -23,10 +37,7 @@ function connectionInput(req: Request): ConnectionInput {
         partner: 'canvas',
         issuer: formText(req, 'issuer'),
         clientId: formText(req, 'clientId'),
-        deploymentIds: formText(req, 'deploymentIds')
-          .split(/[\r\n,]+/)
-          .map((id) => id.trim())
-          .filter((id) => id !== ''),
+        deploymentIds: deploymentIdList(formText(req, 'deploymentIds')),
         authEndpoint: optional(req, 'authEndpoint'),
         tokenEndpoint: optional(req, 'tokenEndpoint'),
         jwksUrl: optional(req, 'jwksUrl'),
@@ -137,15 +148,17 @@ export function directoryRoutes(rt: ConsoleRuntime, router: Router): void {
   router.get('/directories/:directoryId/connections', async (req, res) => {
     const signed = signedOf(res);
     const { directory, nav } = await directoryPage(req, signed);
+    const isOperator = signed.actor.kind === 'operator';
     const [connections, pending] = await Promise.all([
       services.listDirectoryConnections(signed.actor, directory.id),
-      services.listConnections(signed.actor, { status: 'pending', partner: 'canvas' }),
+      // An organization admin is never shown pending registrations: it claims one with its code.
+      isOperator ? services.listConnections(signed.actor, { status: 'pending', partner: 'canvas' }) : Promise.resolve([]),
     ]);
     await render(rt, res, {
       title: `Identity and connections: ${directory.name}`,
       nav,
       current: dirPath(directory.id, '/connections'),
-      body: connectionsBody({ directory, connections, pendingCanvas: pending, urls: partnerUrls(rt.deps.publicUrl), csrf: signed.session.csrf }),
+      body: connectionsBody({ directory, connections, pendingCanvas: pending, isOperator, urls: partnerUrls(rt.deps.publicUrl), csrf: signed.session.csrf }),
     });
   });
 
@@ -169,15 +182,18 @@ export function directoryRoutes(rt: ConsoleRuntime, router: Router): void {
   router.post(
     '/connections/:connectionId/update',
     action(rt, connectionBack, async (req, res, signed) => {
-      const changes: { enabled?: boolean; trustEmail?: boolean } = {};
+      const changes: ConnectionChanges = {};
       if (formText(req, 'enabled') !== '') changes.enabled = formChecked(req, 'enabled');
       if (formText(req, 'trustEmail') !== '') changes.trustEmail = formChecked(req, 'trustEmail');
+      if (hasField(req, 'deploymentIds')) changes.deploymentIds = deploymentIdList(formText(req, 'deploymentIds'));
       const c = await services.updateConnection(signed.actor, param(req, 'connectionId'), changes, callMeta(res));
       const what = `${PARTNER[c.partner]} connection (${tenantText(c)})`;
       const text =
-        changes.enabled !== undefined
-          ? `The ${what} is ${c.enabled ? 'enabled' : 'disabled'}.`
-          : `The ${what} ${c.trustEmail ? 'now matches users by email' : 'no longer matches users by email'}.`;
+        changes.deploymentIds !== undefined
+          ? `Saved the deployment IDs of the ${what}.`
+          : changes.enabled !== undefined
+            ? `The ${what} is ${c.enabled ? 'enabled' : 'disabled'}.`
+            : `The ${what} ${c.trustEmail ? 'now matches users by email' : 'no longer matches users by email'}.`;
       return { redirect: backTo(c), flash: { kind: 'success', text } };
     }),
   );
@@ -194,8 +210,36 @@ export function directoryRoutes(rt: ConsoleRuntime, router: Router): void {
   router.post(
     '/connections/:connectionId/link',
     action(rt, (req) => dirPath(formText(req, 'directoryId') || 'unknown', '/connections'), async (req, res, signed) => {
-      const c = await services.linkConnection(signed.actor, param(req, 'connectionId'), formText(req, 'directoryId'), callMeta(res));
+      const c = await services.linkConnection(signed.actor, param(req, 'connectionId'), { directoryId: formText(req, 'directoryId') }, callMeta(res));
       return { redirect: backTo(c), flash: { kind: 'success', text: `Linked ${tenantText(c)} to this directory.` } };
+    }),
+  );
+
+  router.post(
+    '/directories/:directoryId/connections/claim',
+    action(rt, (req) => dirPath(param(req, 'directoryId'), '/connections'), async (req, res, signed) => {
+      // A directory that is not the admin's answers 404; a code that claims nothing is said on the page.
+      const directory = await services.getDirectory(signed.actor, param(req, 'directoryId'));
+      let c: Connection;
+      try {
+        c = await services.claimConnection(signed.actor, directory.id, formText(req, 'claimCode'), callMeta(res));
+      } catch (error) {
+        if (error instanceof AdminError && error.code === 'not_found') {
+          throw new AdminError('invalid_input', 'No pending Canvas registration has that claim code. Check it with the Canvas admin who registered LaunchGate: a code works once, for 30 days.', 'claimCode');
+        }
+        throw error;
+      }
+      const missing = c.settings.partner === 'canvas' && c.settings.deploymentIds.length === 0 ? ' Add its deployment IDs below: launches are refused until then.' : '';
+      return { redirect: dirPath(directory.id, '/connections'), flash: { kind: 'success', text: `Linked ${c.label ?? 'the Canvas registration'} (${tenantText(c)}) to this directory.${missing}` } };
+    }),
+  );
+
+  router.post(
+    '/connections/:connectionId/delete',
+    action(rt, (req) => (formText(req, 'directoryId') ? dirPath(formText(req, 'directoryId'), '/connections') : '/admin'), async (req, res, signed) => {
+      const c = await services.deletePendingConnection(signed.actor, param(req, 'connectionId'), callMeta(res));
+      const back = formText(req, 'directoryId');
+      return { redirect: back ? dirPath(back, '/connections') : '/admin', flash: { kind: 'success', text: `Deleted the pending registration ${c.label ?? ''} (${tenantText(c)}).` } };
     }),
   );
 }

@@ -4,7 +4,6 @@
  */
 import { html, type SafeHtml } from '../../../server/html';
 import type { Connection, Directory } from '../../../store/model';
-import { CANVAS_CLOUD_ENDPOINTS } from '../../services';
 import { dirPath } from '../nav';
 import { csrfField, onOff, postButton, textField, time } from './components';
 
@@ -39,11 +38,23 @@ export function tenantText(connection: Connection): string {
   }
 }
 
+/** Canvas only: the deployments a connection answers for, edited as one list (one per line or comma separated). */
+function deploymentIdsForm(c: Connection, csrf: string): SafeHtml {
+  if (c.settings.partner !== 'canvas') return html``;
+  const id = `deployments-${c.id}`;
+  return html`<details><summary>Edit deployment IDs</summary>
+<form method="post" action="/admin/connections/${encodeURIComponent(c.id)}/update">${csrfField(csrf)}
+<div class="field"><label for="${id}">Deployment IDs</label><p class="hint" id="${id}-hint">One per line, or separated by commas. Launches from a deployment not listed are refused.</p>
+<textarea id="${id}" name="deploymentIds" aria-describedby="${id}-hint">${c.settings.deploymentIds.join('\n')}</textarea></div>
+<p><button type="submit" class="secondary" aria-label="Save deployment IDs of Canvas connection ${tenantText(c)}">Save deployment IDs</button></p>
+</form></details>`;
+}
+
 function connectionRow(c: Connection, csrf: string) {
   const base = `/admin/connections/${encodeURIComponent(c.id)}`;
   const what = `${PARTNER_NAME[c.partner]} connection`;
   return html`<tr><th scope="row">${PARTNER_NAME[c.partner]}${c.label ? html`<br><span class="hint">${c.label}</span>` : ''}</th>
-<td>${tenantText(c)}</td>
+<td>${tenantText(c)}${deploymentIdsForm(c, csrf)}</td>
 <td>${onOff(c.enabled, 'Enabled', 'Disabled')}</td>
 <td>${onOff(c.trustEmail, 'Trusted', 'Not trusted')}</td>
 <td><div class="actions">
@@ -63,9 +74,23 @@ function common(csrf: string, partner: string): SafeHtml {
 export interface ConnectionsView {
   directory: Directory;
   connections: Connection[];
+  /** Only the operator sees pending registrations; an organization admin claims one with its code. */
   pendingCanvas: Connection[];
+  isOperator: boolean;
   urls: PartnerUrls;
   csrf: string;
+}
+
+function pendingTable(v: ConnectionsView): SafeHtml {
+  if (v.pendingCanvas.length === 0) return html`<p>No Canvas registration is waiting to be linked.</p>`;
+  return html`<table><caption>Pending Canvas registrations (visible to the operator only)</caption>
+<thead><tr><th scope="col">Platform</th><th scope="col">Tenant</th><th scope="col">Registered</th><th scope="col">Actions</th></tr></thead>
+<tbody>${v.pendingCanvas.map((c) => {
+    const name = `${c.label ?? 'Canvas registration'} ${tenantText(c)}`;
+    return html`<tr><th scope="row">${c.label ?? 'Canvas'}</th><td>${tenantText(c)}</td><td>${time(c.createdAt)}</td>
+<td><div class="actions">${postButton(`/admin/connections/${encodeURIComponent(c.id)}/link`, v.csrf, 'Link to this directory', { fields: { directoryId: v.directory.id }, ariaLabel: `Link ${name} to ${v.directory.name}` })}
+${postButton(`/admin/connections/${encodeURIComponent(c.id)}/delete`, v.csrf, 'Delete', { className: 'danger', fields: { directoryId: v.directory.id }, ariaLabel: `Delete pending ${name}` })}</div></td></tr>`;
+  })}</tbody></table>`;
 }
 
 export function connectionsBody(v: ConnectionsView) {
@@ -83,24 +108,22 @@ ${
 <tbody>${v.connections.map((c) => connectionRow(c, v.csrf))}</tbody></table>`
 }
 
-<h2 id="pending">Canvas registrations waiting to be linked</h2>
-${
-  v.pendingCanvas.length === 0
-    ? html`<p>None. When a Canvas admin registers LaunchGate with dynamic registration, the registration appears here until you link it.</p>`
-    : html`<table><caption>Pending Canvas registrations</caption>
-<thead><tr><th scope="col">Platform</th><th scope="col">Tenant</th><th scope="col">Registered</th><th scope="col">Action</th></tr></thead>
-<tbody>${v.pendingCanvas.map(
-        (c) => html`<tr><th scope="row">${c.label ?? 'Canvas'}</th><td>${tenantText(c)}</td><td>${time(c.createdAt)}</td>
-<td>${postButton(`/admin/connections/${encodeURIComponent(c.id)}/link`, v.csrf, 'Link to this directory', { fields: { directoryId: v.directory.id }, ariaLabel: `Link ${c.label ?? 'Canvas registration'} ${tenantText(c)} to ${v.directory.name}` })}</td></tr>`,
-      )}</tbody></table>`
-}
+<h2 id="pending">Link a Canvas registration</h2>
+<p>When a Canvas admin registers LaunchGate with dynamic registration, Canvas shows them a one-time <strong>claim code</strong>.
+Ask them for it and paste it here to link that registration to this directory. A code works once, for 30 days.</p>
+<form method="post" action="${dirPath(v.directory.id, '/connections/claim')}">
+${csrfField(v.csrf)}
+${textField({ name: 'claimCode', id: 'claim-code', label: 'Claim code', required: true, autocomplete: 'off', hint: 'For example 7K2M-QX9D-A4TZ-0PNB-W3HC. Dashes and spaces do not matter.' })}
+<p><button type="submit">Link registration</button></p>
+</form>
+${v.isOperator ? pendingTable(v) : ''}
 
 <section aria-labelledby="canvas">
 <h2 id="canvas">Canvas (LTI 1.3)</h2>
 <div class="step"><h3>Step 1: register LaunchGate in Canvas</h3>
 <p>In Canvas, go to <strong>Admin → Developer Keys</strong>. Either:</p>
 <ul>
-<li><strong>+ LTI Registration</strong> (dynamic registration), and enter <code>${v.urls.canvasRegister}</code>. The registration then appears above, waiting to be linked; or</li>
+<li><strong>+ LTI Registration</strong> (dynamic registration), and enter <code>${v.urls.canvasRegister}</code>. Canvas then shows a claim code: enter it under <a href="#pending">Link a Canvas registration</a> above; or</li>
 <li><strong>+ Developer Key → LTI Key</strong>, method <em>Enter URL</em>, and enter <code>${v.urls.canvasJson}</code>.</li>
 </ul>
 <p>Set the key’s privacy level to <strong>Public</strong> so Canvas shares email addresses, turn the key <strong>On</strong>, and install the app
@@ -112,10 +135,10 @@ ${textField({ name: 'clientId', id: 'canvas-client', label: 'Client ID (develope
 <div class="field"><label for="canvas-deployments">Deployment IDs</label><p class="hint" id="canvas-deployments-hint">One per line.</p>
 <textarea id="canvas-deployments" name="deploymentIds" required aria-describedby="canvas-deployments-hint"></textarea></div>
 <details><summary>Self-hosted Canvas endpoints</summary>
-<p class="hint">Leave empty for Instructure-hosted Canvas.</p>
-${textField({ name: 'authEndpoint', id: 'canvas-auth', label: 'Authorization endpoint', type: 'url', hint: `Default ${CANVAS_CLOUD_ENDPOINTS.authEndpoint}` })}
-${textField({ name: 'tokenEndpoint', id: 'canvas-token', label: 'Token endpoint', type: 'url', hint: `Default ${CANVAS_CLOUD_ENDPOINTS.tokenEndpoint}` })}
-${textField({ name: 'jwksUrl', id: 'canvas-jwks', label: 'JWKS URL', type: 'url', hint: `Default ${CANVAS_CLOUD_ENDPOINTS.jwksUrl}` })}
+<p class="hint">Leave empty to use the issuer’s own: Instructure-hosted Canvas (production, beta or test) gets that environment’s SSO endpoints, e.g. https://sso.beta.canvaslms.com for https://canvas.beta.instructure.com; a self-hosted Canvas gets Canvas’s standard paths on its own address.</p>
+${textField({ name: 'authEndpoint', id: 'canvas-auth', label: 'Authorization endpoint', type: 'url', hint: 'Default <issuer’s SSO host>/api/lti/authorize_redirect' })}
+${textField({ name: 'tokenEndpoint', id: 'canvas-token', label: 'Token endpoint', type: 'url', hint: 'Default <issuer>/login/oauth2/token' })}
+${textField({ name: 'jwksUrl', id: 'canvas-jwks', label: 'JWKS URL', type: 'url', hint: 'Default <issuer’s SSO host>/api/lti/security/jwks' })}
 </details>
 ${common(v.csrf, 'canvas')}
 <p><button type="submit">Link Canvas</button></p>

@@ -53,7 +53,7 @@ ${link(`${base}/connections`, 'Identity and connections', current)}
 ${link(`${base}/users`, 'Users', current)}
 </ul>`;
 })}
-${account.role === 'operator' ? html`<h2>Deployment</h2><ul>${link('/admin', 'All organizations', current)}</ul>` : ''}
+${account.role === 'operator' ? html`<h2>Deployment</h2><ul>${link('/admin', 'All organizations', current)}${link('/admin/audit?org=none', 'Launches not tied to an organization', current)}</ul>` : ''}
 </nav>`;
 }
 

@@ -15,6 +15,7 @@ ${
 <thead><tr><th scope="col">Name</th><th scope="col">Created</th></tr></thead>
 <tbody>${orgs.map((o) => html`<tr><td><a href="${orgPath(o.id)}">${o.name}</a></td><td>${time(o.createdAt)}</td></tr>`)}</tbody></table>`
 }
+<p>Audit: <a href="/admin/audit?org=none">Launches not tied to an organization</a> (from portal tenants nobody has linked) · <a href="/admin/audit">Audit log of the deployment</a></p>
 <h2 id="create-org">Create an organization</h2>
 <form method="post" action="/admin/orgs" aria-labelledby="create-org">
 ${csrfField(csrf)}
