@@ -176,6 +176,10 @@ async function attemptProvision(deps: ProvisionDeps, identity: LaunchIdentity, p
     }
   }
 
+  // An address outside this directory's verified domains is not the organization's to keep: its
+  // admins see the domain (what they would have to claim) and the partner's subject, not the person.
+  const foreignEmail = reason === 'domain_not_claimed' && facts.email !== null;
+  if (foreignEmail) detail.emailDomain = emailDomain(facts.email!);
   const event = await store.appendAudit({
     time: now,
     kind: 'launch',
@@ -184,7 +188,7 @@ async function attemptProvision(deps: ProvisionDeps, identity: LaunchIdentity, p
     connectionId: connection?.id ?? null,
     partner: identity.partner,
     subject: identity.subject,
-    email: facts.email,
+    email: foreignEmail ? null : facts.email,
     userId: user?.id ?? null,
     productId: product.id,
     decision,

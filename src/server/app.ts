@@ -1,7 +1,8 @@
 /**
  * The Express app factory: everything wired, nothing listening, so tests drive it on port 0.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { RandomPool } from './random-pool';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import type { ProductCatalog } from '../provisioning/product';
@@ -48,6 +49,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   const metrics = deps.metrics ?? createMetrics({ defaultMetrics: config.nodeEnv !== 'test' });
   const issuer = config.publicUrl.origin;
   const app = express();
+  const nonces = new RandomPool();
   app.disable('x-powered-by');
   // Whose X-Forwarded-For names the client (req.ip, which the sign-in throttle counts by): TRUST_PROXY, loopback by default.
   app.set('trust proxy', config.trustProxy);
@@ -56,7 +58,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     const incoming = req.get('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.locals.requestId = requestId;
-    res.locals.cspNonce = randomBytes(16).toString('base64');
+    res.locals.cspNonce = nonces.base64(16);
     res.set('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {

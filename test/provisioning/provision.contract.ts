@@ -112,6 +112,15 @@ export function describeProvisioningContract(name: string, open: OpenStore): voi
       assert.equal((await launch(clever(district, 'u1', 'ada@gmail.example'))).reason, 'domain_not_claimed');
     });
 
+    it('keeps only the domain of an address outside the directory’s domains in the audit log, not the address', async () => {
+      const outcome = await launch(clever(district, 'u1', 'Ada@Gmail.example'));
+      const event = await store!.getAuditEvent(outcome.auditEventId);
+      assert.equal(event!.reason, 'domain_not_claimed');
+      assert.equal(event!.email, null);
+      assert.equal(event!.detail?.emailDomain, 'gmail.example');
+      assert.equal(event!.subject, 'u1');
+    });
+
     it('refuses a domain claimed but not verified with domain_not_claimed', async () => {
       await store!.claimDomain({ orgId: tenant.org.id, directoryId: tenant.directory.id, name: 'pending.k12.example', verificationToken: 'x' });
       assert.equal((await launch(clever(district, 'u1', 'ada@pending.k12.example'))).reason, 'domain_not_claimed');

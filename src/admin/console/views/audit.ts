@@ -81,6 +81,12 @@ function heading(scope: AuditScope) {
 <p>Every organization’s launches and admin changes, and the launches tied to none, newest first. Times are UTC.</p>`;
 }
 
+/** A refused person whose address is outside the organization's domains: their subject and only the domain. */
+function withDomain(subject: string | null, domain: unknown): string | null {
+  if (typeof domain !== 'string') return subject;
+  return `${subject ?? 'someone'} (an address at ${domain})`;
+}
+
 export function auditBody(v: AuditView) {
   const { scope } = v;
   const base = scope.kind === 'organization' ? orgPath(scope.org.id, '/audit') : DEPLOYMENT_AUDIT_PATH;
@@ -134,7 +140,7 @@ ${
         const detail = e.kind === 'admin' ? describeDetail(e) : scope.kind === 'deployment' ? launchOrigin(e) : '';
         return html`<tr><td>${time(e.time)}</td><td>${decisionBadge(e)}</td>
 <td><strong>${d.label}.</strong>${d.explanation ? html` ${d.explanation}` : ''}${detail ? html` <span class="hint">${detail}</span>` : ''} <code>${e.reason}</code></td>
-<td>${e.userId ? html`<a href="${userPath(e.userId)}">${e.email ?? e.subject ?? 'user'}</a>` : (e.email ?? e.subject ?? '—')}</td>
+<td>${e.userId ? html`<a href="${userPath(e.userId)}">${e.email ?? e.subject ?? 'user'}</a>` : (e.email ?? withDomain(e.subject, e.detail?.emailDomain) ?? '—')}</td>
 <td>${e.partner ?? '—'}</td>${showOrg ? html`<td>${orgName(e.orgId)}</td>` : ''}<td>${dirName(e.directoryId)}</td><td>${e.productId ?? '—'}</td><td>${e.actor ? (v.actors.get(e.actor) ?? e.actor) : '—'}</td></tr>`;
       })}</tbody></table>`
 }
