@@ -101,8 +101,8 @@ export class PlatformKeys {
     if (entry.inflight) return entry.inflight;
     entry.inflight = (async () => {
       try {
-        const leased = this.options.shared ? await this.awaitShared(this.options.shared, jwksUrl, entry, kid) : false;
-        if (leased !== 'answered') await this.fetchSet(jwksUrl, entry, leased);
+        const lease = this.options.shared ? await this.awaitShared(this.options.shared, jwksUrl, entry, kid) : null;
+        if (lease !== 'answered') await this.fetchSet(jwksUrl, entry, lease);
       } finally {
         entry.inflight = null;
       }
@@ -111,24 +111,41 @@ export class PlatformKeys {
   }
 
   /**
-   * `answered` when another process's fetch settles this lookup; otherwise whether this process
-   * holds the fetch lease. The store is only a cache here: when it fails, the process fetches itself.
+   * `answered` when another process's fetch settles this lookup (its set, or its failure);
+   * otherwise the fetch lease this process holds, or null to fetch without one. The store is only
+   * a cache here: when it fails, the process fetches by itself.
    */
-  private async awaitShared(shared: SharedKeySets, jwksUrl: string, entry: KeySetEntry, kid: string): Promise<'answered' | boolean> {
+  private async awaitShared(shared: SharedKeySets, jwksUrl: string, entry: KeySetEntry, kid: string): Promise<'answered' | string | null> {
     try {
       if (await this.adoptShared(shared, jwksUrl, entry, kid)) return 'answered';
+      // Another process's fetch failed moments ago (the marker lasts the failure cooldown): the
+      // platform is not asked again by every process in turn.
+      if (await shared.failedSince(jwksUrl, 0)) {
+        entry.failedAt = this.options.now().getTime();
+        return 'answered';
+      }
       const timeoutMs = this.options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
-      if (await shared.claimFetch(jwksUrl, new Date(this.options.now().getTime() + timeoutMs + 1_000))) return true;
+      const leaseUntil = () => new Date(this.options.now().getTime() + timeoutMs + 1_000);
+      const lease = await shared.claimFetch(jwksUrl, leaseUntil());
+      if (lease !== null) return lease;
+      const waitingSince = this.options.now().getTime();
       // Real time, not the injected clock: this is how long to wait for another process's fetch.
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, this.options.sharedPollMs ?? 25));
         if (await this.adoptShared(shared, jwksUrl, entry, kid)) return 'answered';
+        if (await shared.failedSince(jwksUrl, waitingSince)) {
+          entry.failedAt = this.options.now().getTime();
+          return 'answered';
+        }
+        // The holder is gone without an answer (it crashed, or its store write failed): take over.
+        const taken = await shared.claimFetch(jwksUrl, leaseUntil());
+        if (taken !== null) return taken;
       }
     } catch {
       // fall through to a fetch of our own
     }
-    return false;
+    return null;
   }
 
   /** Takes a set another process fetched after ours, if it has the kid or is too recent to refetch. */
@@ -147,7 +164,7 @@ export class PlatformKeys {
     return entry.keys.has(kid) || now - set.fetchedAt < this.cooldownMs;
   }
 
-  private async fetchSet(jwksUrl: string, entry: KeySetEntry, leased: boolean): Promise<void> {
+  private async fetchSet(jwksUrl: string, entry: KeySetEntry, lease: string | null): Promise<void> {
     const shared = this.options.shared;
     entry.fetches += 1;
     try {
@@ -158,10 +175,12 @@ export class PlatformKeys {
       entry.failedAt = null;
       await shared?.write(jwksUrl, { body, fetchedAt }, new Date(fetchedAt + this.maxAgeMs)).catch(() => undefined);
     } catch (err) {
-      entry.failedAt = this.options.now().getTime();
+      const failedAt = this.options.now().getTime();
+      entry.failedAt = failedAt;
+      await shared?.markFailed(jwksUrl, failedAt, new Date(failedAt + this.failureCooldownMs)).catch(() => undefined);
       if (!(err instanceof HttpFailure) && !(err instanceof PlatformUnavailableError)) throw err;
     } finally {
-      if (leased) await shared?.release(jwksUrl).catch(() => undefined);
+      if (lease !== null) await shared?.release(jwksUrl, lease).catch(() => undefined);
     }
   }
 }

@@ -4,10 +4,12 @@
  * ago, and the lease that lets only one of them fetch at a time. With it, a launch burst spread
  * over several workers or instances still costs the platform one JWKS fetch.
  */
+import { randomUUID } from 'node:crypto';
 import type { EphemeralStore } from '../../src/store/port';
 
 const SETS = 'platform-jwks';
 const LEASES = 'platform-jwks-fetch';
+const FAILURES = 'platform-jwks-failed';
 
 export interface SharedKeySet {
   /** The key set document as the platform sent it. */
@@ -33,12 +35,29 @@ export class SharedKeySets {
     await this.ephemeral.put(SETS, jwksUrl, JSON.stringify(set), keepUntil);
   }
 
-  /** True for exactly one caller, across processes, until `until` (or its release). */
-  claimFetch(jwksUrl: string, until: Date): Promise<boolean> {
-    return this.ephemeral.putIfAbsent(LEASES, jwksUrl, '1', until);
+  /**
+   * The lease to fetch: a token for exactly one caller across processes until `until`, else null.
+   * The token makes `release` free only the caller's own lease, never a later holder's.
+   */
+  async claimFetch(jwksUrl: string, until: Date): Promise<string | null> {
+    const token = randomUUID();
+    return (await this.ephemeral.putIfAbsent(LEASES, jwksUrl, token, until)) ? token : null;
   }
 
-  release(jwksUrl: string): Promise<void> {
-    return this.ephemeral.delete(LEASES, jwksUrl);
+  async release(jwksUrl: string, token: string): Promise<void> {
+    // Read-then-delete: the lease outlives the fetch it covers (timeout plus a margin), so it is
+    // still ours here unless this process stalled past that margin.
+    if ((await this.ephemeral.get(LEASES, jwksUrl)) === token) await this.ephemeral.delete(LEASES, jwksUrl);
+  }
+
+  /** Tells the processes waiting on this fetch that it failed, so they stop waiting. */
+  async markFailed(jwksUrl: string, at: number, until: Date): Promise<void> {
+    await this.ephemeral.put(FAILURES, jwksUrl, String(at), until);
+  }
+
+  /** Whether a fetch failed at or after `since` (and the failure is still fresh). */
+  async failedSince(jwksUrl: string, since: number): Promise<boolean> {
+    const raw = await this.ephemeral.get(FAILURES, jwksUrl);
+    return raw !== null && Number(raw) >= since;
   }
 }

@@ -9,6 +9,8 @@
  * only one that prints the start-up banner.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { productCatalog } from '../provisioning/product';
+import { retireSandboxAdmin } from '../sandbox';
 import { describeStore, openStore } from '../store/open';
 import { ensureOperatorToken } from './bootstrap';
 import type { Config } from './config';
@@ -76,6 +78,12 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
     worker.once('exit', (code, signal) => {
       live.delete(worker);
       if (stopping) {
+        // A worker that did not finish cleanly (an error, or killed at the deadline) makes the stop
+        // unclean. One ended by our SIGTERM itself was still starting: it had nothing to finish.
+        if (code !== 0 && signal !== 'SIGTERM') {
+          exitCode = 1;
+          logger.warn({ worker: worker.process.pid, code, signal }, 'a worker did not stop cleanly');
+        }
         if (live.size === 0) finish(exitCode);
         return;
       }
@@ -133,6 +141,10 @@ export async function runSupervisor(config: Config, logger: Logger): Promise<num
   try {
     await loadSigningKeys(store, secret);
     const { printOnce } = await ensureOperatorToken(store, config.adminToken);
+    // Workers never run with the sandbox, so its console account is retired here, once.
+    if (await retireSandboxAdmin({ store, products: productCatalog(config.products, config.defaultProductId) })) {
+      logger.warn('disabled the sandbox console account: the sandbox is off');
+    }
     if (generated) notices.push(`Generated LAUNCHGATE_SECRET into ${config.dataDir} (set LAUNCHGATE_SECRET yourself in production).`);
     if (printOnce !== null) {
       notices.push(`Admin API operator token (shown once, stored hashed): ${printOnce}`);

@@ -35,12 +35,13 @@ async function main(): Promise<void> {
   const { secret, generated } = resolveSecret(config.secret, config.dataDir);
   const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
   const keys = await loadSigningKeys(store, secret);
-  const { printOnce } = await ensureOperatorToken(store, config.adminToken);
+  // A worker's supervisor did the once-only start-up (operator token, sandbox account) for all of them.
+  const { printOnce } = cluster.isWorker ? { printOnce: null } : await ensureOperatorToken(store, config.adminToken);
   const products = productCatalog(config.products, config.defaultProductId);
   // Sandbox mode: simulated partners and a demo organization; LaunchGate sees only the configuration it yields.
   const sandbox = config.sandbox ? await startSandbox({ config, store, logger, products }) : null;
   // A sandbox run earlier on this store left an operator account whose password was printed; off means off.
-  if (sandbox === null && (await retireSandboxAdmin({ store, products }))) logger.warn('disabled the sandbox console account: the sandbox is off');
+  if (sandbox === null && !cluster.isWorker && (await retireSandboxAdmin({ store, products }))) logger.warn('disabled the sandbox console account: the sandbox is off');
   const appConfig = sandbox?.config ?? config;
   const partners = [...partnerModules(appConfig, store, secret), ...(sandbox ? [sandbox.module] : [])];
   const built = await createApp({ config: appConfig, store, logger, products, keys, partners });

@@ -141,20 +141,58 @@ describe('Platform key cache shared through the store (several processes)', func
     assert.equal(platform.state.calls, 1);
   });
 
-  it('when the fetching process fails, the waiting one still gets keys (the store is only a cache)', async () => {
+  it('when the fetching process fails, the others stop waiting at once and do not ask the platform again', async () => {
     const platform = fakePlatform({ keys: [await jwk('k1')] });
-    let failNext = true;
-    const flaky: FetchLike = async () => {
-      if (failNext) {
-        failNext = false;
-        await new Promise((r) => setTimeout(r, 20));
-        return new Response('unavailable', { status: 503 });
-      }
-      return platform.fetchImpl();
-    };
-    const [a, b] = [inProcess(0, flaky, { timeoutMs: 500 }), inProcess(1, platform.fetchImpl, { timeoutMs: 500 })];
-    const results = await Promise.allSettled([a.key(URL_A, 'k1'), b.key(URL_A, 'k1')]);
-    assert.equal(results[1]!.status, 'fulfilled');
+    platform.state.down = true;
+    const [a, b, c] = [0, 1, 0].map((i) => inProcess(i, platform.fetchImpl, { timeoutMs: 2_000, failureCooldownMs: 5_000 }));
+    const started = Date.now();
+    const results = await Promise.allSettled([a!.key(URL_A, 'k1'), b!.key(URL_A, 'k1'), c!.key(URL_A, 'k1')]);
+    const waited = Date.now() - started;
+    for (const r of results) {
+      assert.equal(r.status, 'rejected');
+      assert.ok(r.reason instanceof PlatformUnavailableError && r.reason.code === 'jwks_unavailable');
+    }
+    assert.equal(platform.state.calls, 1, 'one fetch for the whole outage burst');
+    assert.ok(waited < 1_000, `the waiting processes gave up after ${waited} ms, not at the 2 s timeout`);
+    // Within the failure cooldown a new launch on any process costs no fetch either.
+    await assert.rejects(inProcess(1, platform.fetchImpl).key(URL_A, 'k1'), PlatformUnavailableError);
+    assert.equal(platform.state.calls, 1);
+    // After it, the platform is back and asked once.
+    platform.state.down = false;
+    t += 6_000;
+    await stores[0]!.ephemeral.purgeExpired(now());
+    await Promise.all([a!.key(URL_A, 'k1'), b!.key(URL_A, 'k1')]);
+    assert.equal(platform.state.calls, 2);
+  });
+
+  it('a process whose lease holder vanished takes over the fetch instead of waiting out the timeout', async () => {
+    const platform = fakePlatform({ keys: [await jwk('k1')] });
+    const shared = new SharedKeySets(stores[0]!.ephemeral);
+    // A holder that claimed the lease and died without answering or releasing it.
+    const orphan = await shared.claimFetch(URL_A, new Date(t + 200));
+    assert.notEqual(orphan, null);
+    const b = inProcess(1, platform.fetchImpl, { timeoutMs: 5_000 });
+    const started = Date.now();
+    const waiting = b.key(URL_A, 'k1');
+    // b finds the lease taken and waits; then the orphaned lease expires by the store's clock.
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(platform.state.calls, 0, 'b waits while the lease is held');
+    t += 300;
+    await waiting;
+    assert.equal(platform.state.calls, 1);
+    assert.ok(Date.now() - started < 2_000);
+  });
+
+  it('releasing a lease frees only the caller’s own', async () => {
+    const shared = new SharedKeySets(stores[0]!.ephemeral);
+    const first = await shared.claimFetch(URL_A, new Date(t + 100));
+    t += 200; // expired: another process may take it
+    const second = await shared.claimFetch(URL_A, new Date(t + 10_000));
+    assert.ok(first !== null && second !== null);
+    await shared.release(URL_A, first);
+    assert.equal(await shared.claimFetch(URL_A, new Date(t + 10_000)), null, 'the second holder still holds it');
+    await shared.release(URL_A, second);
+    assert.notEqual(await shared.claimFetch(URL_A, new Date(t + 10_000)), null);
   });
 });
 
