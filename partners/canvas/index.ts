@@ -21,7 +21,7 @@ import { continueHandler, launchHandler } from './launch';
 import { loginHandler } from './login';
 import { LoginStates } from './login-state';
 import { startLtijs, type LtijsRuntime, type LtijsStorage } from './ltijs/runtime';
-import { allowAllHosts, publicHostsOnly, type HostResolver } from './network-guard';
+import { allowAllHosts, guardedFetch, publicHostsOnly, type HostResolver } from './network-guard';
 import { PlatformKeys, type PlatformKeysOptions } from './platform-keys';
 import { SharedKeySets } from './shared-key-sets';
 import { registerHandler } from './registration';
@@ -48,8 +48,9 @@ export interface CanvasDeps {
   /** Rate limits and the pending cap of /lti/register (registration-gate.ts). */
   registrationLimits?: Partial<RegistrationLimits>;
   /**
-   * Refuse platform hosts on private, loopback or link-local networks at dynamic registration
-   * (network-guard.ts). On in production (compose.ts); off where the simulated Canvas is on loopback.
+   * Refuse platform hosts on private, loopback or link-local networks at dynamic registration and
+   * when a launch fetches the platform's key set (network-guard.ts). On in production (compose.ts);
+   * off where the simulated Canvas is on loopback.
    */
   refusePrivateHosts?: boolean;
   /** How host names resolve for that check; the system resolver by default. */
@@ -86,7 +87,10 @@ export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
         title: deps.title ?? DEFAULT_TITLE,
         description: deps.description ?? DEFAULT_DESCRIPTION,
       };
-      keys = new PlatformKeys({ fetch: fetchImpl, now, shared: new SharedKeySets(ctx.ephemeral), ...deps.jwks });
+      const hosts = deps.refusePrivateHosts ? publicHostsOnly(deps.resolveHost) : allowAllHosts;
+      // A launch fetches the key set its connection names: in production, never on a private network.
+      const keysFetch = deps.refusePrivateHosts ? guardedFetch(fetchImpl, hosts) : fetchImpl;
+      keys = new PlatformKeys({ fetch: keysFetch, now, shared: new SharedKeySets(ctx.ephemeral), ...deps.jwks });
       ltijs = await startLtijs({
         storage: deps.ltijsStorage,
         encryptionKey: ltijsKey(deps.secret),
@@ -125,7 +129,6 @@ export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
         limits: { ...DEFAULT_REGISTRATION_LIMITS, ...deps.registrationLimits },
         countPending: () => deps.registry.countPending(),
       });
-      const hosts = deps.refusePrivateHosts ? publicHostsOnly(deps.resolveHost) : allowAllHosts;
       router.get('/register', registerHandler({ rt, ltijs: runtime, tool, allowLoopbackHttp: ctx.localHttp, gate, hosts }));
       router.get('/canvas.json', (_req, res) => {
         res.set('Cache-Control', 'no-cache').json(developerKeyJson(tool));

@@ -4,6 +4,9 @@
  * may be on a private network: otherwise the registration page is a probe into LaunchGate's own
  * network (cloud metadata at 169.254.169.254, admin ports on 127.0.0.1, services on 10.0.0.0/8).
  *
+ * Launches fetch that key set too (PlatformKeys), at the URL the connection names: in production
+ * those fetches go through the same guard (`guardedFetch`, wired in index.ts).
+ *
  * A host is refused when it is an IP literal in a non-public range, or when any address it
  * resolves to is (one private answer is enough: a resolver may hand out either). Resolution comes
  * in as a parameter so tests decide what a name resolves to.
@@ -14,7 +17,8 @@
  * connection pinned to the checked address (a dispatcher with its own `lookup`).
  */
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { ipLiteralOf, isNonPublicAddress } from '../../src/identity/address-ranges';
+import type { FetchLike } from './http';
 
 /** All addresses a host name resolves to. */
 export type HostResolver = (hostname: string) => Promise<string[]>;
@@ -31,47 +35,9 @@ export class PrivateHostError extends Error {
   }
 }
 
-/** Ranges that are not the public internet (RFC 6890 special-purpose registries, abridged). */
-const NON_PUBLIC = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8], // private
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8], // loopback
-  ['169.254.0.0', 16], // link-local, cloud metadata
-  ['172.16.0.0', 12], // private
-  ['192.0.0.0', 24], // IETF protocol assignments
-  ['192.0.2.0', 24], // documentation
-  ['192.88.99.0', 24], // 6to4 relay anycast
-  ['192.168.0.0', 16], // private
-  ['198.18.0.0', 15], // benchmarking
-  ['198.51.100.0', 24], // documentation
-  ['203.0.113.0', 24], // documentation
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
-}
-for (const [network, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['64:ff9b:1::', 48], // local-use NAT64
-  ['100::', 64], // discard
-  ['2001:db8::', 32], // documentation
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated, still routed by some)
-  ['ff00::', 8], // multicast
-] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
-}
-
-/** True for an address LaunchGate must not call in production (IPv4-mapped IPv6 counts as its IPv4). */
-export function isNonPublicAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 0) return true;
-  return NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
+// Which addresses are not the public internet is shared with the admin services (which refuse such
+// IP literals in the endpoints an admin types): src/identity/address-ranges.ts.
+export { isNonPublicAddress };
 
 export interface HostGuard {
   /** Throws PrivateHostError when the URL's host must not be called. */
@@ -85,11 +51,12 @@ export function publicHostsOnly(resolve: HostResolver = systemResolver): HostGua
   return {
     async check(url) {
       // URL has already normalized IPv4 forms (127.1, 0x7f000001) to dotted quads.
-      const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-      if (isIP(host) !== 0) {
-        if (isNonPublicAddress(host)) throw new PrivateHostError('platform_host_private', `${host} is not a public address`);
+      const literal = ipLiteralOf(url);
+      if (literal !== null) {
+        if (isNonPublicAddress(literal)) throw new PrivateHostError('platform_host_private', `${literal} is not a public address`);
         return;
       }
+      const host = url.hostname;
       let addresses: string[];
       try {
         addresses = await resolve(host);
@@ -100,5 +67,18 @@ export function publicHostsOnly(resolve: HostResolver = systemResolver): HostGua
       const inner = addresses.find(isNonPublicAddress);
       if (inner !== undefined) throw new PrivateHostError('platform_host_private', `${host} resolves to ${inner}, which is not a public address`);
     },
+  };
+}
+
+/**
+ * A fetch that asks the guard first, for outbound calls made at launch time (the platform's key
+ * set, whose URL a connection names). A refused host rejects like an unreachable one: fetchJson
+ * turns it into an HttpFailure (`http_network`), and the launch fails as for any platform that
+ * does not answer, without a request being sent.
+ */
+export function guardedFetch(fetchImpl: FetchLike, hosts: HostGuard): FetchLike {
+  return async (input, init) => {
+    await hosts.check(new URL(input));
+    return fetchImpl(input, init);
   };
 }

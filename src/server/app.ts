@@ -114,9 +114,11 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     }
   }
 
+  // Partner endpoints an admin enters are fetched by this server: in production, none on a private network.
+  const refusePrivateHosts = config.nodeEnv === 'production';
   app.use(
     '/api/v1',
-    createAdminApiRouter({ store, products: deps.products, resolveTxt: deps.resolveTxt, now, logger }),
+    createAdminApiRouter({ store, products: deps.products, resolveTxt: deps.resolveTxt, now, logger, refusePrivateHosts }),
   );
 
   const sink = createLaunchSink({ store, products: deps.products, keys: deps.keys, issuer, logger, metrics, now });
@@ -125,7 +127,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     await partner.mount(app, { sink, ephemeral: store.ephemeral, logger: logger.child({ partner: partner.name }), publicUrl: config.publicUrl, localHttp: isLocalHttp(config), now });
   }
 
-  app.use('/admin', createConsoleRouter({ store, products: deps.products, publicUrl: config.publicUrl, localHttp: isLocalHttp(config), now, resolveTxt: deps.resolveTxt, logger }));
+  app.use('/admin', createConsoleRouter({ store, products: deps.products, publicUrl: config.publicUrl, localHttp: isLocalHttp(config), now, resolveTxt: deps.resolveTxt, logger, refusePrivateHosts }));
 
   app.get('/', (_req, res) => {
     res.type('html').send(

@@ -5,7 +5,8 @@
  *   When the variable changes, the token the previous value made is revoked, so rotating the
  *   variable rotates access; a value that was revoked is refused, never revived.
  * - Not set: one operator token is generated on the very first start and returned once for
- *   printing; only its hash is kept.
+ *   printing; only its hash is kept. A token an earlier value of the variable made is revoked:
+ *   unsetting the variable withdraws the access it gave, as changing it does.
  *
  * Every write is ordered so that a crash between two of them leaves a state the next start
  * finishes: the token row is written before anything that says it exists, and revocations come
@@ -63,15 +64,23 @@ async function ensureEnvToken(store: Store, deps: AuditDeps, configured: string)
     current = made.token;
     if (made.created) await recordCreated(deps, current);
   }
-  // Tokens an earlier value of the variable made: nobody should hold them any more.
+  await revokeEnvTokens(store, deps, current.id, 'LAUNCHGATE_ADMIN_TOKEN changed');
+}
+
+/**
+ * Revokes the live tokens an earlier value of the variable made (all of them but `keep`): nobody
+ * should hold them any more. Of two processes revoking the same one, only the one whose revocation
+ * took records it.
+ */
+async function revokeEnvTokens(store: Store, deps: AuditDeps, keep: string | null, why: string): Promise<void> {
   const operatorTokens = await store.listApiTokens({ orgId: null, role: 'operator' });
   for (const old of operatorTokens) {
-    if (old.name !== ENV_TOKEN_NAME || old.id === current.id || old.revokedAt !== null) continue;
+    if (old.name !== ENV_TOKEN_NAME || old.id === keep || old.revokedAt !== null) continue;
     if (!(await store.revokeApiToken(old.id, deps.now()))) continue;
     await recordAdminChange(deps, BOOTSTRAP_ACTOR, {
       action: 'api_token.revoked',
       orgId: null,
-      detail: { tokenId: old.id, name: old.name, role: old.role, why: 'LAUNCHGATE_ADMIN_TOKEN changed' },
+      detail: { tokenId: old.id, name: old.name, role: old.role, why },
     });
   }
 }
@@ -102,5 +111,8 @@ export async function ensureOperatorToken(store: Store, configured: string | nul
     await ensureEnvToken(store, deps, configured);
     return { printOnce: null };
   }
-  return { printOnce: await ensureGeneratedToken(store, deps) };
+  // The generated token first, so an operator can get in before the env token stops working.
+  const printOnce = await ensureGeneratedToken(store, deps);
+  await revokeEnvTokens(store, deps, null, 'LAUNCHGATE_ADMIN_TOKEN unset');
+  return { printOnce };
 }

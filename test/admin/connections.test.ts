@@ -259,3 +259,52 @@ describe('admin API: connections', () => {
     );
   });
 });
+
+describe('admin API: connections in production (no partner endpoints on private networks)', () => {
+  let api: TestApi;
+  let org: { orgId: string; directoryId: string };
+  before(async () => {
+    api = await startApi({ refusePrivateHosts: true });
+    org = await seedOrg(api, 'Org P');
+  });
+  after(() => api?.close());
+
+  const canvas = (clientId: string, extra: Record<string, unknown>) => ({
+    partner: 'canvas',
+    issuer: 'https://canvas.district.example',
+    clientId,
+    deploymentIds: [`${clientId}:1`],
+    ...extra,
+  });
+
+  const refused: [Record<string, string>, string][] = [
+    [{ jwksUrl: 'https://169.254.169.254/latest/meta-data/' }, 'jwksUrl'],
+    [{ jwksUrl: 'https://10.0.0.5/api/lti/security/jwks' }, 'jwksUrl'],
+    [{ jwksUrl: 'https://[::ffff:10.0.0.5]/jwks' }, 'jwksUrl'],
+    [{ jwksUrl: 'https://[64:ff9b::a00:5]/jwks' }, 'jwksUrl'],
+    [{ jwksUrl: 'https://[2002:a00:5::1]/jwks' }, 'jwksUrl'],
+    [{ tokenEndpoint: 'https://127.1/login/oauth2/token' }, 'tokenEndpoint'],
+    [{ tokenEndpoint: 'https://[fd00::1]/token' }, 'tokenEndpoint'],
+    [{ authEndpoint: 'https://192.168.1.10/api/lti/authorize_redirect' }, 'authEndpoint'],
+    [{ authEndpoint: 'http://localhost:4000/auth' }, 'authEndpoint'],
+    [{ issuer: 'https://172.16.0.9' }, 'issuer'],
+  ];
+  for (const [extra, field] of refused) {
+    it(`attack: refuses ${field} at ${Object.values(extra)[0]} with a 400 naming the field`, async () => {
+      const res = await api.call('POST', `/directories/${org.directoryId}/connections`, { body: canvas('c-private', extra) });
+      assert.equal(res.status, 400);
+      assert.equal(res.body.error.code, 'invalid_input');
+      assert.equal(res.body.error.field, field);
+      assert.match(res.body.error.message, new RegExp(`^${field} must point at a server on the public internet`));
+      assert.deepEqual(await api.store.listConnections({ directoryId: org.directoryId }), [], 'nothing was linked');
+    });
+  }
+
+  it('links a Canvas tenant whose endpoints are public addresses or names (names are checked at fetch time)', async () => {
+    const res = await api.call('POST', `/directories/${org.directoryId}/connections`, {
+      body: canvas('c-public', { jwksUrl: 'https://93.184.216.34/jwks', tokenEndpoint: 'https://[2606:4700::1111]/token' }),
+    });
+    assert.equal(res.status, 201);
+    assert.equal(res.body.settings.authEndpoint, 'https://canvas.district.example/api/lti/authorize_redirect');
+  });
+});

@@ -46,13 +46,15 @@ export interface TestApi {
 export interface StartOptions {
   resolveTxt?: (name: string) => Promise<string[][]>;
   now?: () => Date;
+  /** As NODE_ENV=production wires it: partner endpoints on private addresses are refused. */
+  refusePrivateHosts?: boolean;
 }
 
 export async function startApi(options: StartOptions = {}): Promise<TestApi> {
   const store = openSqliteStore({ file: ':memory:' });
   await store.init();
   const app = express();
-  app.use('/api/v1', createAdminApiRouter({ store, products: PRODUCTS, resolveTxt: options.resolveTxt ?? noDns, now: options.now }));
+  app.use('/api/v1', createAdminApiRouter({ store, products: PRODUCTS, resolveTxt: options.resolveTxt ?? noDns, now: options.now, refusePrivateHosts: options.refusePrivateHosts }));
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hashToken } from '../../src/admin/auth';
+import { authenticateBearer, hashToken } from '../../src/admin/auth';
+import { AdminError } from '../../src/admin/services/errors';
 import { BOOTSTRAP_SETTING, ensureOperatorToken, ENV_TOKEN_NAME, RevokedAdminTokenError } from '../../src/server/bootstrap';
 import { ConfigError, loadConfig } from '../../src/server/config';
 import { resolveSecret } from '../../src/server/secrets';
@@ -105,6 +106,25 @@ describe('ensureOperatorToken', () => {
       await ensureOperatorToken(store, 'lg_second');
       assert.equal((await store.findApiTokenByHash(hashToken(generated.printOnce!)))?.revokedAt, null);
       assert.equal((await store.findApiTokenByHash(hashToken('lg_ci')))?.revokedAt, null);
+    });
+
+    it('unsetting the variable revokes the token its value made: it no longer authenticates, and the revocation is audited', async () => {
+      const at = new Date('2026-02-01T10:00:00Z');
+      const auth = (token: string) => authenticateBearer(store, `Bearer ${token}`, { now: () => at });
+      await ensureOperatorToken(store, 'lg_env_value', { now: () => at });
+      assert.equal((await auth('lg_env_value')).kind, 'operator');
+
+      const restart = await ensureOperatorToken(store, null, { now: () => at });
+      await assert.rejects(auth('lg_env_value'), (err: unknown) => err instanceof AdminError && err.code === 'unauthorized');
+      const oldToken = await store.findApiTokenByHash(hashToken('lg_env_value'));
+      assert.deepEqual(oldToken?.revokedAt, at);
+      assert.ok(restart.printOnce, 'the first start without the variable prints a generated token');
+      assert.equal((await auth(restart.printOnce!)).kind, 'operator', 'so an operator can still get in');
+      const revoked = (await adminEvents(store)).filter((e) => e.reason === 'api_token.revoked');
+      assert.deepEqual(revoked.map((e) => [e.actor, e.detail?.tokenId, e.detail?.why]), [['bootstrap', oldToken!.id, 'LAUNCHGATE_ADMIN_TOKEN unset']]);
+
+      await ensureOperatorToken(store, null, { now: () => at });
+      assert.equal((await adminEvents(store)).filter((e) => e.reason === 'api_token.revoked').length, 1, 'a later start revokes nothing more');
     });
 
     it('two processes starting with the same new value agree on one token and one revocation', async () => {

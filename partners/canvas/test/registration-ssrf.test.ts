@@ -35,13 +35,47 @@ describe('Canvas dynamic registration: no requests into private networks', funct
       for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::1111']) assert.equal(isNonPublicAddress(address), false, address);
     });
 
+    it('judges NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses by the IPv4 address they carry', () => {
+      const privateOnes = [
+        '64:ff9b::10.0.0.5',
+        '64:ff9b::a00:5',
+        '64:ff9b::7f00:1',
+        '64:ff9b::169.254.169.254',
+        '2002:a00:5::1',
+        '2002:7f00:1::',
+        '2002:a9fe:a9fe:1234::1',
+        '2002:c058:6301::', // 6to4 of the 6to4 relay anycast address
+      ];
+      for (const address of privateOnes) assert.equal(isNonPublicAddress(address), true, address);
+      for (const address of ['64:ff9b::93.184.216.34', '64:ff9b::808:808', '2002:5db8:d822::1']) assert.equal(isNonPublicAddress(address), false, address);
+    });
+
+    it('refuses the local-use NAT64 prefix whole, and IPv6 outside global unicast or in its special ranges', () => {
+      const refused = [
+        '64:ff9b:1::5db8:d822', // local-use NAT64: translated on our own network
+        '64:ff9b:1:ffff::1',
+        '::a00:5', // IPv4-compatible (deprecated)
+        '::ffff:0:a00:5', // IPv4-translated
+        '100::1', // discard
+        'fec0::1', // site-local
+        'ff02::1', // multicast
+        'fe80::1%eth0', // link-local with a zone id
+        '2001::1', // Teredo
+        '2001:db8::1', // documentation
+        '3fff::1', // documentation
+        '4000::1', // outside 2000::/3
+      ];
+      for (const address of refused) assert.equal(isNonPublicAddress(address), true, address);
+      for (const address of ['2a00:1450:4001:80b::200e', '2001:4860:4860::8888']) assert.equal(isNonPublicAddress(address), false, address);
+    });
+
     it('checks IP literals in every spelling URL accepts, and what a name resolves to', async () => {
       const resolved: string[] = [];
       const guard = publicHostsOnly(async (name) => {
         resolved.push(name);
         return name === 'canvas.school.example' ? ['93.184.216.34'] : name === 'rebind.example' ? ['93.184.216.34', '10.1.2.3'] : [];
       });
-      for (const url of ['https://127.1/x', 'https://0x7f000001/x', 'https://[::ffff:169.254.169.254]/x', 'https://10.0.0.5/', 'https://rebind.example/', 'https://nowhere.example/']) {
+      for (const url of ['https://127.1/x', 'https://0x7f000001/x', 'https://[::ffff:169.254.169.254]/x', 'https://[64:ff9b::10.0.0.5]/x', 'https://[2002:a00:5::]/x', 'https://10.0.0.5/', 'https://rebind.example/', 'https://nowhere.example/']) {
         await assert.rejects(guard.check(new URL(url)), (err: unknown) => err instanceof PrivateHostError, url);
       }
       await guard.check(new URL('https://canvas.school.example/api/lti/security/openid-configuration'));

@@ -19,6 +19,8 @@ export interface AdminApiDeps {
   resolveTxt?: ResolveTxt;
   now?: () => Date;
   logger?: AdminLogger;
+  /** NODE_ENV=production: see AdminDeps.refusePrivateHosts. */
+  refusePrivateHosts?: boolean;
 }
 
 const MAX_ID = 128;
@@ -46,7 +48,7 @@ function pageOf<T>(page: { items: T[]; total: number }, paging: Paging) {
 
 export function createAdminApiRouter(deps: AdminApiDeps): Router {
   const now = deps.now ?? (() => new Date());
-  const services = createAdminServices({ store: deps.store, products: deps.products, resolveTxt: deps.resolveTxt, now });
+  const services = createAdminServices({ store: deps.store, products: deps.products, resolveTxt: deps.resolveTxt, now, refusePrivateHosts: deps.refusePrivateHosts });
   const router = express.Router();
   const { logger } = deps;
   const who = actorOf;

@@ -101,7 +101,12 @@ export async function runCli(argv: string[], io: CliIo, options: CliOptions = {}
   try {
     const config = loadConfig(io.env, io.cwd);
     const store = options.store ?? (opened = await openStore(config));
-    const services = createAdminServices({ store, products: productCatalog(config.products, config.defaultProductId), resolveTxt: options.resolveTxt });
+    const services = createAdminServices({
+      store,
+      products: productCatalog(config.products, config.defaultProductId),
+      resolveTxt: options.resolveTxt,
+      refusePrivateHosts: config.nodeEnv === 'production',
+    });
     const accounts = { admin: services.deps, accounts: store, scrypt: options.scrypt };
     await command.run(contextFor(services, accounts, io, values.json === true, options.signal ?? new AbortController().signal), values);
     return 0;

@@ -23,6 +23,8 @@ export interface ConsoleDeps {
   now?: () => Date;
   resolveTxt?: ResolveTxt;
   logger?: ConsoleLogger;
+  /** NODE_ENV=production: see AdminDeps.refusePrivateHosts. */
+  refusePrivateHosts?: boolean;
   /** Cost of password hashes the console makes; tests pass cheap ones. */
   scrypt?: ScryptParams;
   sessionPolicy?: SessionPolicy;

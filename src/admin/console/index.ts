@@ -25,7 +25,7 @@ const onPost =
 
 export function createConsoleRouter(deps: ConsoleDeps): Router {
   const now = deps.now ?? (() => new Date());
-  const services = createAdminServices({ store: deps.store, products: deps.products, resolveTxt: deps.resolveTxt, now });
+  const services = createAdminServices({ store: deps.store, products: deps.products, resolveTxt: deps.resolveTxt, now, refusePrivateHosts: deps.refusePrivateHosts });
   const accounts = deps.store;
   const rt: ConsoleRuntime = {
     deps,

@@ -2,6 +2,7 @@
  * Connections link a partner tenant (Canvas deployments, a Clever district, a ClassLink tenant) to
  * a directory: launches from the tenant provision into that directory.
  */
+import { ipLiteralOf, isNonPublicAddress } from '../../identity/address-ranges';
 import { defaultCanvasEndpoints } from '../../identity/canvas-hosts';
 import type { Partner } from '../../identity/launch-identity';
 import type { Connection, ConnectionSettings, ConnectionStatus } from '../../store/model';
@@ -54,12 +55,17 @@ export interface ConnectionChanges {
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+export interface PartnerUrlPolicy {
+  /** Production: refuse hosts that are plainly not on the public internet (AdminDeps.refusePrivateHosts). */
+  refusePrivateHosts: boolean;
+}
+
 /**
  * Partner endpoints carry keys and tokens, so they must be https; plain http is allowed only on
  * this machine, for the partner simulators. The string is kept as given: an issuer is compared
  * byte for byte with the `iss` of every launch.
  */
-export function checkPartnerUrl(raw: string, field: string): string {
+export function checkPartnerUrl(raw: string, field: string, policy: PartnerUrlPolicy = { refusePrivateHosts: false }): string {
   const value = raw.trim();
   let url: URL;
   try {
@@ -73,7 +79,23 @@ export function checkPartnerUrl(raw: string, field: string): string {
   }
   if (url.username !== '' || url.password !== '') throw invalidInput(`${field} must not contain a user name or password.`, field);
   if (url.hash !== '') throw invalidInput(`${field} must not contain a #fragment.`, field);
+  if (policy.refusePrivateHosts) checkPublicHost(url, field);
   return value;
+}
+
+/**
+ * In production LaunchGate itself calls these endpoints (a launch fetches the key set), so none
+ * may point into its own network: cloud metadata at 169.254.169.254, services on 10.0.0.0/8, this
+ * machine. Judged here from the URL alone, without DNS (IP literals and localhost); a name is
+ * resolved and checked by the Canvas adapter just before each call.
+ */
+function checkPublicHost(url: URL, field: string): void {
+  const literal = ipLiteralOf(url);
+  const name = url.hostname.replace(/\.$/, '').toLowerCase();
+  const thisMachine = name === 'localhost' || name.endsWith('.localhost');
+  if (thisMachine || (literal !== null && isNonPublicAddress(literal))) {
+    throw invalidInput(`${field} must point at a server on the public internet; ${url.hostname} is a private, loopback or link-local address.`, field);
+  }
 }
 
 function required(value: string, field: string): string {
@@ -90,19 +112,20 @@ function checkDeploymentIds(ids: string[]): string[] {
   return unique;
 }
 
-function settingsFor(input: ConnectionInput): ConnectionSettings {
+function settingsFor(input: ConnectionInput, policy: PartnerUrlPolicy): ConnectionSettings {
   switch (input.partner) {
     case 'canvas': {
-      const issuer = checkPartnerUrl(input.issuer, 'issuer');
+      // The issuer too: the endpoints it leaves out default to its own host.
+      const issuer = checkPartnerUrl(input.issuer, 'issuer', policy);
       const defaults = defaultCanvasEndpoints(new URL(issuer));
       return {
         partner: 'canvas',
         issuer,
         clientId: required(input.clientId, 'clientId'),
         deploymentIds: checkDeploymentIds(input.deploymentIds),
-        authEndpoint: checkPartnerUrl(input.authEndpoint ?? defaults.authEndpoint, 'authEndpoint'),
-        tokenEndpoint: checkPartnerUrl(input.tokenEndpoint ?? defaults.tokenEndpoint, 'tokenEndpoint'),
-        jwksUrl: checkPartnerUrl(input.jwksUrl ?? defaults.jwksUrl, 'jwksUrl'),
+        authEndpoint: checkPartnerUrl(input.authEndpoint ?? defaults.authEndpoint, 'authEndpoint', policy),
+        tokenEndpoint: checkPartnerUrl(input.tokenEndpoint ?? defaults.tokenEndpoint, 'tokenEndpoint', policy),
+        jwksUrl: checkPartnerUrl(input.jwksUrl ?? defaults.jwksUrl, 'jwksUrl', policy),
       };
     }
     case 'clever':
@@ -156,7 +179,7 @@ export async function createConnection(
   meta?: CallMeta,
 ): Promise<Connection> {
   const directory = await visibleDirectory(deps, actor, directoryId);
-  const settings = settingsFor(input);
+  const settings = settingsFor(input, { refusePrivateHosts: deps.refusePrivateHosts });
   let connection: Connection;
   try {
     connection = await deps.store.createConnection({

@@ -13,6 +13,12 @@ export interface AdminDeps {
   now: () => Date;
   /** A fresh unguessable value, base64url; used for domain verification tokens. */
   newSecret: () => string;
+  /**
+   * Production (NODE_ENV=production): partner endpoints an admin enters must not point at a
+   * private, loopback or link-local address. Off in development and tests, whose partner
+   * simulators listen on loopback.
+   */
+  refusePrivateHosts: boolean;
 }
 
 /** Per call: which request made the change, so the audit event can be matched to the access log. */
@@ -26,6 +32,7 @@ export interface AdminDepsInput {
   resolveTxt?: ResolveTxt;
   now?: () => Date;
   newSecret?: () => string;
+  refusePrivateHosts?: boolean;
 }
 
 /** A resolver with a short timeout: an admin waits on it, and a slow DNS server should not hang the page. */
@@ -41,5 +48,6 @@ export function adminDeps(input: AdminDepsInput): AdminDeps {
     resolveTxt: input.resolveTxt ?? defaultResolveTxt(),
     now: input.now ?? (() => new Date()),
     newSecret: input.newSecret ?? (() => randomBytes(24).toString('base64url')),
+    refusePrivateHosts: input.refusePrivateHosts ?? false,
   };
 }
