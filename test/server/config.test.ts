@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from '../../src/server/config';
+import { loadConfig } from '../../src/server/config';
+import { configError } from '../support/config-errors';
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env, '/tmp');
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a configuration error');
-}
 
 describe('configuration', () => {
   it('has defaults that let the quick start run with nothing set', () => {

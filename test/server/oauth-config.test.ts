@@ -3,17 +3,9 @@ import assert from 'node:assert/strict';
 import { CLASSLINK_DEFAULT_SCOPE, classlinkDefinition } from '../../partners/classlink';
 import { cleverDefinition } from '../../partners/clever';
 import { DEFAULT_PARTNER_TIMEOUT_MS } from '../../partners/oauth/oauth-partner';
-import { ConfigError, loadConfig } from '../../src/server/config';
+import { loadConfig } from '../../src/server/config';
+import { configError } from '../support/config-errors';
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env, '/tmp');
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected ConfigError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a configuration error');
-}
 
 describe('configuration: OAuth partner settings', () => {
   it('defaults to what the adapters do without configuration: no PKCE, scope profile, 10 s', () => {

@@ -1,3 +1,4 @@
+import type { FetchLike } from '../http';
 /** A LaunchGate with the Canvas adapter, a simulated Canvas, and a seeded, linked tenant. */
 import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
@@ -124,4 +125,16 @@ export function postLaunch(w: CanvasWorld, browser: TestClient, fields: Record<s
 /** The check code the last refused launch recorded in the audit log. */
 export async function lastCheck(h: Harness): Promise<unknown> {
   return (await lastLaunchAudit(h))?.detail?.check;
+}
+
+/** Every outbound call the adapter makes, so a test can see that a refusal made none. */
+export function recordingFetch(): { fetch: FetchLike; calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    fetch: (input, init) => {
+      calls.push(`${init?.method ?? 'GET'} ${input}`);
+      return fetch(input, init);
+    },
+  };
 }

@@ -8,23 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite';
-import type { FetchLike } from '../http';
 import { clientKey, SlotLimiter } from '../registration-gate';
-import { startCanvasWorld, type CanvasWorld } from './helpers';
+import { recordingFetch, startCanvasWorld, type CanvasWorld } from './helpers';
 
 const HOUR = 60 * 60_000;
 
-/** Every outbound call the adapter makes, so a test can see that a refusal made none. */
-function recordingFetch(): { fetch: FetchLike; calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    fetch: (input, init) => {
-      calls.push(`${init?.method ?? 'GET'} ${input}`);
-      return fetch(input, init);
-    },
-  };
-}
 
 function register(w: CanvasWorld, ip: string, token?: string): Promise<Response> {
   const url = new URL(w.sim.registrationUrl(`${w.h.baseUrl}/lti/register`));

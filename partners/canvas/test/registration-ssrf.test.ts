@@ -6,18 +6,8 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { FetchLike } from '../http';
 import { isNonPublicAddress, PrivateHostError, publicHostsOnly } from '../network-guard';
-import { startCanvasWorld, type CanvasWorld } from './helpers';
+import { recordingFetch, startCanvasWorld, type CanvasWorld } from './helpers';
 
-function recordingFetch(): { fetch: FetchLike; calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    fetch: (input, init) => {
-      calls.push(`${init?.method ?? 'GET'} ${input}`);
-      return fetch(input, init);
-    },
-  };
-}
 
 function registerAt(w: CanvasWorld, configurationUrl: string): Promise<Response> {
   const url = new URL(`${w.h.baseUrl}/lti/register`);
