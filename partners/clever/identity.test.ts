@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { OAuthLaunchError, partnerError } from '../oauth/errors';
 import type { PartnerApi } from '../oauth/oauth-partner';
 import { cleverIdentity, fetchCleverIdentity, meDistrict } from './identity';
+import { rejectionOf } from '../../test/support/rejection';
 
 describe('Clever identity normalization', function () {
   const base = { id: '5be3bbeea96f6b000153b0f5', district: '58da8c6ad3ef4f0254099f4a' };
@@ -58,15 +59,7 @@ describe('Clever identity fetch: what a failure knows', function () {
     },
   });
 
-  async function failureOf(promise: Promise<unknown>): Promise<OAuthLaunchError> {
-    try {
-      await promise;
-    } catch (err) {
-      assert.ok(err instanceof OAuthLaunchError, `expected an OAuthLaunchError, got ${String(err)}`);
-      return err;
-    }
-    assert.fail('expected a failure');
-  }
+  const failureOf = (promise: Promise<unknown>) => rejectionOf(promise, OAuthLaunchError);
 
   it('takes the district from /v3.0/me, in data.district or its district link', () => {
     assert.equal(meDistrict({ data: { id: 'u1', district: 'd9' } }), 'd9');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { OAuthLaunchError } from './errors';
 import { exchangeCode, getUserJson } from './partner-http';
 import { TransportFailure, type PartnerRequest, type PartnerTransport } from './partner-transport';
+import { rejectionOf } from '../../test/support/rejection';
 
 function answering(status: number, text: string): { transport: PartnerTransport; requests: PartnerRequest[] } {
   const requests: PartnerRequest[] = [];
@@ -33,15 +34,7 @@ const exchange = {
   redirectUri: 'https://launchgate.example/auth/clever/callback',
 };
 
-async function failure(promise: Promise<unknown>): Promise<OAuthLaunchError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof OAuthLaunchError, `expected an OAuthLaunchError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a failure');
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, OAuthLaunchError);
 
 describe('partner HTTP calls', function () {
   it('sends Basic client authentication and keeps the secret out of the form (Clever)', async () => {

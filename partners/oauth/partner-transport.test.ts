@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { keepAliveTransport, TransportFailure, type PartnerTransport } from './partner-transport';
+import { rejectionOf } from '../../test/support/rejection';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, nth: number) => void;
 
@@ -43,15 +44,7 @@ async function serve(handler: Handler): Promise<TestServer> {
   };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<TransportFailure> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof TransportFailure, `expected a TransportFailure, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a failure');
-}
+const failureOf = (promise: Promise<unknown>) => rejectionOf(promise, TransportFailure);
 
 const limits = { timeoutMs: 2000, maxBytes: 1024 };
 

@@ -15,6 +15,18 @@ export interface Migration {
   sql: string;
 }
 
+/** The three triggers that bump the config generation on any change to `table`. */
+function configGenerationTriggers(table: string): string {
+  return (['insert', 'update', 'delete'] as const)
+    .map(
+      (op) => `
+      CREATE TRIGGER ${table}_config_${op} AFTER ${op.toUpperCase()} ON ${table} BEGIN
+        UPDATE config_generation SET value = value + 1 WHERE id = 1;
+      END;`,
+    )
+    .join('');
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -248,60 +260,7 @@ export const MIGRATIONS: readonly Migration[] = [
         value INTEGER NOT NULL
       );
       INSERT INTO config_generation (id, value) VALUES (1, 0);
-      CREATE TRIGGER organizations_config_insert AFTER INSERT ON organizations BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER organizations_config_update AFTER UPDATE ON organizations BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER organizations_config_delete AFTER DELETE ON organizations BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER entitlements_config_insert AFTER INSERT ON entitlements BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER entitlements_config_update AFTER UPDATE ON entitlements BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER entitlements_config_delete AFTER DELETE ON entitlements BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER directories_config_insert AFTER INSERT ON directories BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER directories_config_update AFTER UPDATE ON directories BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER directories_config_delete AFTER DELETE ON directories BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER domains_config_insert AFTER INSERT ON domains BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER domains_config_update AFTER UPDATE ON domains BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER domains_config_delete AFTER DELETE ON domains BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER connections_config_insert AFTER INSERT ON connections BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER connections_config_update AFTER UPDATE ON connections BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER connections_config_delete AFTER DELETE ON connections BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER connection_keys_config_insert AFTER INSERT ON connection_keys BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER connection_keys_config_update AFTER UPDATE ON connection_keys BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER connection_keys_config_delete AFTER DELETE ON connection_keys BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
+      ${configGenerationTriggers('organizations') + configGenerationTriggers('entitlements') + configGenerationTriggers('directories') + configGenerationTriggers('domains') + configGenerationTriggers('connections') + configGenerationTriggers('connection_keys')}
     `,
   },
   {
@@ -333,15 +292,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX domains_directory_name ON domains(directory_id, name);
       CREATE INDEX domains_name ON domains(name, status);
       CREATE INDEX domains_org ON domains(org_id);
-      CREATE TRIGGER domains_config_insert AFTER INSERT ON domains BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER domains_config_update AFTER UPDATE ON domains BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
-      CREATE TRIGGER domains_config_delete AFTER DELETE ON domains BEGIN
-        UPDATE config_generation SET value = value + 1 WHERE id = 1;
-      END;
+      ${configGenerationTriggers('domains')}
       UPDATE config_generation SET value = value + 1 WHERE id = 1;
     `,
   },
