@@ -5,6 +5,7 @@
  * LTI platform storage) and sends the browser to the platform's OIDC auth endpoint.
  */
 import type { Request, Response } from 'express';
+import { redirectTo } from '../../src/server/redirect';
 import { canvasTenant, failLaunch, field, NotLinkedError, type CanvasRuntime } from './context';
 import { setBindingCookie } from './cookies';
 import { LaunchCheckError } from './errors';
@@ -94,7 +95,7 @@ export function loginHandler(rt: CanvasRuntime) {
       for (const [name, value] of Object.entries(auth)) authUrl.searchParams.set(name, value);
 
       if (storageTarget === null) {
-        res.redirect(302, authUrl.toString());
+        redirectTo(res, 302, authUrl.toString());
         return;
       }
       res.status(200).type('html').send(

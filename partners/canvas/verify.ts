@@ -3,7 +3,8 @@
  * set), then every claim check in the order the Security Framework lists them. Replay protection
  * (nonce and state) needs the store and happens in the launch handler, after this succeeds.
  */
-import { compactVerify, decodeProtectedHeader, errors as joseErrors, type ProtectedHeaderParameters } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import { JwsError, readJwsHeader, verifyJws } from '../../src/identity/compact-jws';
 import {
   checkAlgorithm,
   checkAudience,
@@ -23,6 +24,7 @@ import {
   checkVersion,
   DEFAULT_CLOCK_POLICY,
   type ClockPolicy,
+  type JoseHeader,
 } from './checks';
 import type { IdTokenPayload, VerifiedLaunch } from './claims';
 import { LaunchCheckError } from './errors';
@@ -40,37 +42,29 @@ export interface LaunchExpectations {
 
 const MAX_TOKEN_LENGTH = 64 * 1024;
 
-function readHeader(token: string): ProtectedHeaderParameters {
+function readHeader(token: string): JoseHeader {
   if (token.length > MAX_TOKEN_LENGTH || token.split('.').length !== 3) {
     throw new LaunchCheckError('id_token_malformed', 'id_token is not a compact JWS');
   }
   try {
-    return decodeProtectedHeader(token);
+    return readJwsHeader(token);
   } catch {
     throw new LaunchCheckError('id_token_malformed', 'id_token header cannot be decoded');
   }
 }
 
-async function verifySignature(token: string, key: Awaited<ReturnType<PlatformKeys['key']>>): Promise<IdTokenPayload> {
-  let payloadBytes: Uint8Array;
+function verifySignature(token: string, key: KeyObject): IdTokenPayload {
   try {
-    ({ payload: payloadBytes } = await compactVerify(token, key, { algorithms: ['RS256'] }));
+    return verifyJws(token, key, ['RS256']).payload as IdTokenPayload;
   } catch (err) {
-    if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JOSEAlgNotAllowed) {
+    if (err instanceof JwsError && (err.code === 'signature_invalid' || err.code === 'alg_not_allowed')) {
       throw new LaunchCheckError('signature_invalid', 'id_token signature does not verify with the platform key');
     }
-    throw new LaunchCheckError('id_token_malformed', `id_token cannot be verified (${err instanceof Error ? err.name : 'error'})`);
+    if (err instanceof JwsError && err.code === 'crit_unsupported') {
+      throw new LaunchCheckError('id_token_malformed', 'id_token names JWS extensions LTI does not use');
+    }
+    throw new LaunchCheckError('id_token_malformed', `id_token cannot be verified (${err instanceof JwsError ? err.message : 'error'})`);
   }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(Buffer.from(payloadBytes).toString('utf8'));
-  } catch {
-    throw new LaunchCheckError('id_token_malformed', 'id_token payload is not JSON');
-  }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new LaunchCheckError('id_token_malformed', 'id_token payload is not a JSON object');
-  }
-  return payload as IdTokenPayload;
 }
 
 export async function verifyIdToken(
@@ -84,7 +78,7 @@ export async function verifyIdToken(
   checkAlgorithm(header);
   const kid = checkKeyId(header);
   const key = await keys.key(expected.jwksUrl, kid);
-  const payload = await verifySignature(token, key);
+  const payload = verifySignature(token, key);
 
   const nowSeconds = now.getTime() / 1000;
   const issuer = checkIssuer(payload, expected.issuer);

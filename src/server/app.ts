@@ -51,6 +51,9 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   const app = express();
   const nonces = new RandomPool();
   app.disable('x-powered-by');
+  // Every launch answer is no-store: an ETag (a hash of each body) would only cost CPU.
+  app.set('etag', false);
+  const logRequests = logger.isLevelEnabled('debug');
   // Whose X-Forwarded-For names the client (req.ip, which the sign-in throttle counts by): TRUST_PROXY, loopback by default.
   app.set('trust proxy', config.trustProxy);
 
@@ -59,14 +62,17 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.locals.requestId = requestId;
     res.locals.cspNonce = nonces.base64(16);
-    res.set('X-Request-Id', requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      logger.debug(
-        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-        'request',
-      );
-    });
+    res.setHeader('X-Request-Id', requestId);
+    // A listener per request costs every request; only a debug log reads it.
+    if (logRequests) {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        logger.debug(
+          { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+          'request',
+        );
+      });
+    }
     next();
   });
 

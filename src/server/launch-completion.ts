@@ -11,6 +11,7 @@ import type { LaunchReason } from '../provisioning/reasons';
 import type { Store } from '../store/port';
 import { signAssertion } from './handoff';
 import { refusalPage } from './launch-pages';
+import { redirectTo } from './redirect';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import type { SigningKeys } from './secrets';
@@ -112,7 +113,8 @@ export function createLaunchSink(deps: LaunchCompletionDeps): LaunchSink {
     );
     const target = new URL(product.launchUrl);
     target.searchParams.set('assertion', assertion);
-    res.set('Cache-Control', 'no-store').redirect(303, target.toString());
+    res.setHeader('Cache-Control', 'no-store');
+    redirectTo(res, 303, target.toString());
   }
 
   /** product_unknown: audited like every launch, under the tenant's organization when it has one. */

@@ -76,4 +76,25 @@ describe('assertion signing keys', function () {
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: ASSERTION_TYPE })).toString('base64url')}.${body}.`;
     await assert.rejects(verifyAssertion(keys, ISSUER, 'studio', none, new Date()));
   });
+
+  it('the product check refuses an assertion for another product, from another issuer, of another type, expired or from the future', async () => {
+    const keys = await loadSigningKeys(store, SECRET);
+    const issuedAt = new Date('2026-09-01T08:00:00Z');
+    const token = await signAssertion(keys, ISSUER, claims, issuedAt);
+    const at = (seconds: number) => new Date(issuedAt.getTime() + seconds * 1000);
+    assert.equal((await verifyAssertion(keys, ISSUER, 'studio', token, at(30))).sub, 'user-1');
+    await assert.rejects(verifyAssertion(keys, ISSUER, 'other-product', token, at(1)), /another product/);
+    await assert.rejects(verifyAssertion(keys, 'https://elsewhere.example', 'studio', token, at(1)), /another issuer/);
+    await assert.rejects(verifyAssertion(keys, ISSUER, 'studio', token, at(66)), /expired|too old/);
+    await assert.rejects(verifyAssertion(keys, ISSUER, 'studio', token, at(-30)), /future/);
+    const untyped = await new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'ES256', kid: keys.kid })
+      .setIssuer(ISSUER)
+      .setAudience('studio')
+      .setIssuedAt()
+      .setExpirationTime('60s')
+      .setJti('j-2')
+      .sign(keys.privateKey);
+    await assert.rejects(verifyAssertion(keys, ISSUER, 'studio', untyped, new Date()), /wrong typ/);
+  });
 });

@@ -4,7 +4,8 @@
  */
 import { createHmac, generateKeyPair, randomUUID, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { exportJWK, SignJWT, type JWK } from 'jose';
+import { exportJWK, type JWK } from 'jose';
+import { signJws } from '../../../src/identity/compact-jws';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -71,7 +72,7 @@ export async function signToken(payload: Record<string, unknown>, key: SigningKe
     return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
   }
   const signer = tamper.signWithStranger && stranger ? stranger : key;
-  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(signer.privateKey);
+  return signJws({ alg: 'RS256', typ: 'JWT', kid }, payload, signer.privateKey);
 }
 
 export interface ClaimsInput {
