@@ -1,4 +1,5 @@
 /** The benchmark's tables, as plain text for a terminal or a README. */
+import { cpuMsPerLaunch, type CanvasRatio, type PhaseGroup } from './aggregate';
 import type { BenchResults, PhaseResult } from './run';
 import type { TargetRow } from './targets';
 
@@ -12,33 +13,83 @@ function table(header: string[], rows: string[][], alignLeft = 1): string {
 
 const PARTNER_LABEL: Record<PhaseResult['partner'], string> = { canvas: 'Canvas', clever: 'Clever', classlink: 'ClassLink', all: 'All partners' };
 
-function phaseLabel(p: PhaseResult): string {
+function phaseLabel(p: Pick<PhaseResult, 'system' | 'kind'>): string {
   if (p.system === 'ltijs') return 'bare launch';
   return p.kind === 'first' ? 'first (JIT)' : 'repeat';
 }
 
-/** The server's CPU milliseconds per launch: the figure least moved by other work on the machine. */
-export function cpuMsPerLaunch(p: PhaseResult): number {
-  return p.cost !== null && p.stats.launches > 0 ? (p.cost.cpuSeconds * 1000) / p.stats.launches : Number.NaN;
+function serverLabel(p: Pick<PhaseResult, 'system' | 'partner'>): string {
+  return p.system === 'ltijs' ? 'ltijs 5.9.9 (Canvas)' : PARTNER_LABEL[p.partner];
 }
 
-function phaseRows(phases: PhaseResult[]): string[][] {
-  return phases.map((p) => {
-    const cpuMs = cpuMsPerLaunch(p);
-    return [
-      p.system === 'ltijs' ? 'ltijs 5.9.9 (Canvas)' : PARTNER_LABEL[p.partner],
-      phaseLabel(p),
-      String(p.concurrency),
-      String(p.stats.launches),
-      fmt(p.stats.perSecond),
-      fmt(p.stats.p50),
-      fmt(p.stats.p95),
-      fmt(p.stats.p99),
-      String(p.stats.errors),
-      fmt(cpuMs, 2),
-      fmt(p.cost?.peakRssMb ?? Number.NaN),
-    ];
-  });
+/** What the main table's figures are: medians, unless there was only one round to take them of. */
+function groupsHeading(rounds: number): string {
+  if (rounds === 1) return 'One round of each configuration:';
+  return `Medians of ${rounds} rounds (LaunchGate and ltijs taking turns, new students each round; launches and errors: totals over the rounds; peak RSS: the highest):`;
+}
+
+function groupRows(groups: PhaseGroup[]): string[][] {
+  return groups.map((g) => [
+    serverLabel(g),
+    phaseLabel(g),
+    String(g.concurrency),
+    String(g.rounds),
+    String(g.launches),
+    fmt(g.perSecond),
+    fmt(g.p50),
+    fmt(g.p95),
+    fmt(g.p99),
+    String(g.errors),
+    fmt(g.cpuMsPerLaunch, 2),
+    fmt(g.peakRssMb),
+  ]);
+}
+
+/** Every measured phase on its own, in the order it ran, so the spread behind each median shows. */
+function roundRows(phases: PhaseResult[]): string[][] {
+  return phases.map((p) => [serverLabel(p), phaseLabel(p), String(p.concurrency), String(p.round + 1), fmt(p.stats.perSecond), fmt(p.stats.p99), fmt(cpuMsPerLaunch(p), 2)]);
+}
+
+const times = (n: number) => `${fmt(n, 2)}x`;
+
+function ratioRows(ratios: CanvasRatio[]): string[][] {
+  return ratios.map((r) => [
+    r.kind === 'first' ? 'first (JIT)' : 'repeat',
+    String(r.concurrency),
+    String(r.perRound.length),
+    // The per-round figures, in round order, beside their median: a drift across rounds shows.
+    r.perRound.length > 1 ? `${times(r.median.throughput)} (${r.perRound.map((x) => fmt(x.throughput, 2)).join(', ')})` : times(r.median.throughput),
+    times(r.median.p50),
+    times(r.median.p99),
+    times(r.median.cpuPerLaunch),
+  ]);
+}
+
+function measuredTables(results: BenchResults): string[] {
+  const out: string[] = [];
+  const { groups, canvasVsLtijs } = results.aggregates;
+  out.push(groupsHeading(results.options.rounds));
+  out.push(
+    table(
+      ['server / partner', 'phase', 'users', 'rounds', 'launches', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'CPU ms/launch', 'peak RSS MB'],
+      groupRows(groups),
+      2,
+    ),
+  );
+  // With one round the per-round table would repeat the table above.
+  if (groups.some((g) => g.rounds > 1)) {
+    out.push('');
+    out.push('Each round, in the order run:');
+    out.push(table(['server / partner', 'phase', 'users', 'round', 'per s', 'p99 ms', 'CPU ms/launch'], roundRows(results.phases.filter((p) => p.kind !== 'warmup')), 2));
+  }
+  if (canvasVsLtijs.length > 0) {
+    out.push('');
+    out.push('LaunchGate Canvas launches as a ratio to stock ltijs’s bare launch (same Canvas launches, same SQLite plugin),');
+    out.push('each round’s LaunchGate phase against the ltijs phase run right after it; medians of the per-round ratios:');
+    out.push(table(['LaunchGate phase', 'users', 'rounds', 'throughput (per round)', 'p50', 'p99', 'server CPU per launch'], ratioRows(canvasVsLtijs), 1));
+    out.push('(throughput above 1x and the others below 1x favour LaunchGate)');
+  }
+  return out;
 }
 
 export function renderReport(results: BenchResults, targets: TargetRow[]): { text: string; correct: boolean } {
@@ -52,36 +103,7 @@ export function renderReport(results: BenchResults, targets: TargetRow[]): { tex
   );
   out.push(`Load average at start: ${m.loadAverageAtStart.join(' ')}. CPU seconds during the run: ${Object.entries(results.cpuSeconds).map(([k, v]) => `${k} ${fmt(v, 1)}`).join(', ')}.`);
   out.push('');
-  out.push(
-    table(
-      ['server / partner', 'phase', 'users', 'launches', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'CPU ms/launch', 'peak RSS MB'],
-      phaseRows(results.phases.filter((p) => p.kind !== 'warmup')),
-      2,
-    ),
-  );
-
-  const ltijs = results.phases.filter((p) => p.system === 'ltijs' && p.kind === 'first');
-  if (ltijs.length > 0) {
-    out.push('');
-    out.push('LaunchGate Canvas launches as a ratio to stock ltijs’s bare launch (same Canvas launches, same SQLite plugin):');
-    const rows: string[][] = [];
-    for (const base of ltijs) {
-      for (const kind of ['first', 'repeat'] as const) {
-        const ours = results.phases.find((p) => p.system === 'launchgate' && p.partner === 'canvas' && p.kind === kind && p.concurrency === base.concurrency);
-        if (ours === undefined) continue;
-        rows.push([
-          kind === 'first' ? 'first (JIT)' : 'repeat',
-          String(base.concurrency),
-          `${fmt(ours.stats.perSecond / base.stats.perSecond, 2)}x`,
-          `${fmt(ours.stats.p50 / base.stats.p50, 2)}x`,
-          `${fmt(ours.stats.p99 / base.stats.p99, 2)}x`,
-          `${fmt(cpuMsPerLaunch(ours) / cpuMsPerLaunch(base), 2)}x`,
-        ]);
-      }
-    }
-    out.push(table(['LaunchGate phase', 'users', 'throughput', 'p50', 'p99', 'server CPU per launch'], rows, 1));
-    out.push('(throughput above 1x and the others below 1x favour LaunchGate)');
-  }
+  out.push(...measuredTables(results));
 
   out.push('');
   out.push('Correctness after the burst (admin API counts; audit events matched to launches in the SQLite file, read-only):');
@@ -123,7 +145,7 @@ export function renderReport(results: BenchResults, targets: TargetRow[]): { tex
   }
   const lg = results.launchGate;
   out.push(`LaunchGate process: peak RSS ${fmt(lg.peakRssMb)} MB, ${fmt(lg.cpuSeconds, 1)} CPU seconds, store ${fmt(lg.storeBytes / 2 ** 20, 1)} MB after the run.`);
-  const failures = results.phases.flatMap((p) => p.stats.sampleErrors.map((e) => `${p.system === 'ltijs' ? 'ltijs ' : ''}${p.partner} ${p.kind} c=${p.concurrency}: ${e}`));
+  const failures = results.phases.flatMap((p) => p.stats.sampleErrors.map((e) => `${p.system === 'ltijs' ? 'ltijs ' : ''}${p.partner} ${p.kind} c=${p.concurrency}${p.kind === 'warmup' ? '' : ` round ${p.round + 1}`}: ${e}`));
   if (failures.length > 0) {
     out.push('');
     out.push('Unexpected outcomes (first few):');

@@ -1,10 +1,12 @@
 /**
  * One benchmark run: start the partner simulators and LaunchGate as separate processes, set up a
- * tenant per partner through the admin API, burst first launches and then repeat launches at each
- * concurrency level, run the stock-ltijs baseline on the same Canvas launches, then stop
- * everything and check what the store holds.
+ * tenant per partner through the admin API, then, round after round, burst first launches and then
+ * repeat launches at each concurrency level and run the stock-ltijs baseline on the same Canvas
+ * launches right after; then stop everything and check what the store holds. LaunchGate and ltijs
+ * take turns (ABAB) so that a slow stretch of a shared machine lands on both rather than on one.
  */
 import os from 'node:os';
+import { aggregate, type Aggregates } from './aggregate';
 import { AdminClient, countTenant, createTenant, type Tenant } from './admin';
 import { checkAudit, storeBytes, type AuditCheck } from './audit-check';
 import { AgentPool, Browser } from './browser';
@@ -22,6 +24,9 @@ import { makeStudents, type BenchPartner, type Student } from './students';
 /** `warmup`: first launches of extra students before measuring (JIT compilation, first key fetch); not in the tables. */
 export type PhaseKind = 'warmup' | 'first' | 'repeat';
 
+/** The `round` of warmup phases: they come before the rounds and belong to none. */
+export const WARMUP_ROUND = -1;
+
 export interface PhaseResult {
   /** `ltijs` for the baseline. */
   system: 'launchgate' | 'ltijs';
@@ -29,6 +34,8 @@ export interface PhaseResult {
   partner: BenchPartner | 'all';
   kind: PhaseKind;
   concurrency: number;
+  /** From 0 (the report counts from 1); WARMUP_ROUND (-1) for warmups; 0 in the seats scenario. */
+  round: number;
   stats: PhaseStats;
   /** The server's CPU and peak RSS during the phase (LaunchGate's, or ltijs's for the baseline). */
   cost: PhaseCost | null;
@@ -60,7 +67,10 @@ export interface BenchResults {
   /** CPU seconds used during the run, by process; `other processes` is work that was not the benchmark's. */
   cpuSeconds: Record<string, number>;
   options: BenchOptions;
+  /** Every phase of every round, warmups included. */
   phases: PhaseResult[];
+  /** The measured phases by configuration: medians over the rounds, and LaunchGate/ltijs ratios per round. */
+  aggregates: Aggregates;
   correctness: CorrectnessRow[];
   audit: AuditCheck;
   /** Platform JWKS fetches seen by the Canvas simulator; null when Canvas was not run. */
@@ -99,6 +109,8 @@ interface PhaseTarget {
 interface Cohort {
   partner: BenchPartner;
   concurrency: number;
+  /** The round whose students these are; WARMUP_ROUND for a warmup cohort. */
+  round: number;
   students: Student[];
   browsers: Browser[];
 }
@@ -133,7 +145,9 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
   const drivers = new Map<BenchPartner, PartnerDriver>();
   const pool = new AgentPool(Math.max(...options.concurrency) * 2);
   let lg: LaunchGateProcess | null = null;
-  let ltijs: LtijsBaseline | null = null;
+  // Typed by assertion: it is started inside a closure (ltijsTarget), which TypeScript's narrowing
+  // of `= null` would not see, leaving it `null` (then `never`) after the phases.
+  let ltijs = null as LtijsBaseline | null;
   try {
     for (const partner of options.partners) {
       progress(`starting the ${partner} simulator`);
@@ -177,7 +191,8 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       await driver.resetCounters();
       await pool.warm(target.origin, cohort.concurrency);
       await pool.warm(driver.origin, cohort.concurrency);
-      const tag = `bench-${target.system}-${cohort.partner}-c${cohort.concurrency}-${kind}`;
+      // The round keeps request ids unique: each round's cohort numbers its students from 0 again.
+      const tag = `bench-${target.system}-${cohort.partner}-c${cohort.concurrency}-r${cohort.round}-${kind}`;
       const { value: load, cost } = await measure(target.pid, () =>
         runLoad(indices.length, { concurrency: cohort.concurrency, maxDurationMs: options.durationS * 1000, rampMs: options.rampMs }, (j): Promise<LaunchOutcome> => {
           const i = indices[j]!;
@@ -188,14 +203,73 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       );
       const stats = summarize(load, expected);
       if (cost !== null && target.system === 'launchgate') peakRssMb = Math.max(peakRssMb, cost.peakRssMb);
-      const result: PhaseResult = { system: target.system, partner: cohort.partner, kind, concurrency: cohort.concurrency, stats, cost, partnerCalls: await driver.counters() };
+      const result: PhaseResult = { system: target.system, partner: cohort.partner, kind, concurrency: cohort.concurrency, round: cohort.round, stats, cost, partnerCalls: await driver.counters() };
       progress(
-        `${target.system === 'ltijs' ? 'ltijs ' : ''}${cohort.partner} ${kind} c=${cohort.concurrency}: ${stats.launches} launches, ${stats.perSecond.toFixed(0)}/s, ` +
+        `${target.system === 'ltijs' ? 'ltijs ' : ''}${cohort.partner} ${kind} c=${cohort.concurrency}${roundLabel(cohort.round)}: ${stats.launches} launches, ${stats.perSecond.toFixed(0)}/s, ` +
           `p50 ${stats.p50.toFixed(0)} ms, p99 ${stats.p99.toFixed(0)} ms, ${stats.errors} unexpected` +
           (stats.sampleErrors.length > 0 ? ` (${stats.sampleErrors[0]})` : ''),
       );
       phases.push(result);
       return load.records.filter((r) => expected.includes(r.outcome)).map((r) => indices[r.index]!);
+    };
+
+    const roundLabel = (round: number): string => (round === WARMUP_ROUND ? '' : ` round ${round + 1}/${options.rounds}`);
+
+    /** Fresh browsers for the same students: ltijs must see launches from browsers that never saw it. */
+    const freshBrowsers = (cohort: Cohort): Cohort => ({ ...cohort, browsers: cohort.students.map(() => new Browser(pool)) });
+
+    /** Stock ltijs, started on first use: a run without the Canvas baseline never starts it, and LaunchGate's first Canvas phases run without it. */
+    const ltijsTarget = async (canvas: CanvasDriver): Promise<PhaseTarget> => {
+      if (ltijs === null) {
+        progress('starting the stock ltijs baseline');
+        ltijs = await startLtijsBaseline(options.runtime, canvas.platform);
+        ledger.track('ltijs', ltijs.pid);
+      }
+      const base = ltijs;
+      if (base.pid === undefined) throw new Error('the ltijs process has no pid');
+      return {
+        system: 'ltijs',
+        pid: base.pid,
+        origin: base.baseUrl,
+        launch: async (_driver, browser, student, id) => ltijsOutcome(await canvas.launchInto(base.baseUrl, browser, student, id)),
+      };
+    };
+
+    /** Unmeasured first launches of extra students, so that the first measured phase does not pay for JIT compilation. */
+    const warmUp = async (partner: BenchPartner): Promise<Cohort | null> => {
+      if (options.warmup === 0) return null;
+      const students = makeStudents(partner, 0, 0, options.warmup, tenants.get(partner)!.domain);
+      const warmup: Cohort = { partner, concurrency: Math.min(8, options.concurrency[0]!), round: WARMUP_ROUND, students, browsers: students.map(() => new Browser(pool)) };
+      await prepareCohort(warmup, drivers.get(partner)!, warmup.concurrency);
+      await runPhase(warmup, 'warmup', students.map((_s, i) => i), EXPECTED.warmup);
+      return warmup;
+    };
+
+    let ltijsWarmedUp = false;
+    /**
+     * One round at one concurrency level: `cohortNumber` gives new students (so first launches
+     * really create users), who launch into LaunchGate (first, then repeat) and, for Canvas, into
+     * ltijs right after.
+     */
+    const measureRound = async (partner: BenchPartner, concurrency: number, round: number, cohortNumber: number, warmup: Cohort | null): Promise<void> => {
+      const students = makeStudents(partner, cohortNumber, 0, options.users, tenants.get(partner)!.domain);
+      const cohort: Cohort = { partner, concurrency, round, students, browsers: students.map(() => new Browser(pool)) };
+      progress(`preparing ${students.length} ${partner} students (c=${concurrency}${roundLabel(round)})`);
+      await prepareCohort(cohort, drivers.get(partner)!, concurrency);
+      const everyone = students.map((_s, i) => i);
+      const admitted = await runPhase(cohort, 'first', everyone, EXPECTED.first);
+      // Only students whose first launch let them in come back.
+      await runPhase(cohort, 'repeat', admitted.sort((a, b) => a - b), EXPECTED.repeat);
+      const canvas = drivers.get('canvas');
+      if (partner !== 'canvas' || !options.baseline || canvas === undefined || !isCanvasDriver(canvas)) return;
+      const target = await ltijsTarget(canvas);
+      // Once, before ltijs's first measured phase, as LaunchGate's warmup came before its own.
+      if (warmup !== null && !ltijsWarmedUp) {
+        ltijsWarmedUp = true;
+        await runPhase(freshBrowsers(warmup), 'warmup', warmup.students.map((_s, i) => i), [LTIJS_OK], target);
+      }
+      // The same Canvas launches, from browsers that have never seen ltijs.
+      await runPhase(freshBrowsers(cohort), 'first', everyone, [LTIJS_OK], target);
     };
 
     if (options.scenario === 'seats') {
@@ -206,7 +280,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       const cohorts: Cohort[] = [];
       for (const [partner, count] of perPartner) {
         const students = makeStudents(partner, 1, 0, count, tenants.get(partner)!.domain);
-        const cohort: Cohort = { partner, concurrency, students, browsers: students.map(() => new Browser(pool)) };
+        const cohort: Cohort = { partner, concurrency, round: 0, students, browsers: students.map(() => new Browser(pool)) };
         progress(`preparing ${count} ${partner} students`);
         await prepareCohort(cohort, drivers.get(partner)!, concurrency);
         cohorts.push(cohort);
@@ -216,42 +290,11 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       });
     } else {
       for (const partner of drivers.keys()) {
-        let warmup: Cohort | null = null;
-        if (options.warmup > 0) {
-          const students = makeStudents(partner, 0, 0, options.warmup, tenants.get(partner)!.domain);
-          warmup = { partner, concurrency: Math.min(8, options.concurrency[0]!), students, browsers: students.map(() => new Browser(pool)) };
-          await prepareCohort(warmup, drivers.get(partner)!, warmup.concurrency);
-          await runPhase(warmup, 'warmup', students.map((_s, i) => i), EXPECTED.warmup);
-        }
-        for (const [ci, concurrency] of options.concurrency.entries()) {
-          const students = makeStudents(partner, ci + 1, 0, options.users, tenants.get(partner)!.domain);
-          const cohort: Cohort = { partner, concurrency, students, browsers: students.map(() => new Browser(pool)) };
-          progress(`preparing ${students.length} ${partner} students (c=${concurrency})`);
-          await prepareCohort(cohort, drivers.get(partner)!, concurrency);
-          const everyone = students.map((_s, i) => i);
-          const admitted = await runPhase(cohort, 'first', everyone, EXPECTED.first);
-          // Only students whose first launch let them in come back.
-          await runPhase(cohort, 'repeat', admitted.sort((a, b) => a - b), EXPECTED.repeat);
-          const canvas = drivers.get('canvas');
-          if (partner === 'canvas' && options.baseline && canvas !== undefined && isCanvasDriver(canvas)) {
-            if (ltijs === null) {
-              progress('starting the stock ltijs baseline');
-              ltijs = await startLtijsBaseline(options.runtime, canvas.platform);
-              ledger.track('ltijs', ltijs.pid);
-            }
-            const base = ltijs;
-            if (base.pid === undefined) throw new Error('the ltijs process has no pid');
-            const target: PhaseTarget = {
-              system: 'ltijs',
-              pid: base.pid,
-              origin: base.baseUrl,
-              launch: async (_driver, browser, student, id) => ltijsOutcome(await canvas.launchInto(base.baseUrl, browser, student, id)),
-            };
-            if (warmup !== null && ci === 0) {
-              await runPhase({ ...warmup, browsers: warmup.students.map(() => new Browser(pool)) }, 'warmup', warmup.students.map((_s, i) => i), [LTIJS_OK], target);
-            }
-            // The same Canvas launches, from browsers that have never seen ltijs.
-            await runPhase({ ...cohort, browsers: students.map(() => new Browser(pool)) }, 'first', everyone, [LTIJS_OK], target);
+        const warmup = await warmUp(partner);
+        for (let round = 0; round < options.rounds; round++) {
+          for (const [ci, concurrency] of options.concurrency.entries()) {
+            // A cohort number per (round, concurrency): every round's students are new people.
+            await measureRound(partner, concurrency, round, 1 + round * options.concurrency.length + ci, warmup);
           }
         }
       }
@@ -324,6 +367,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       cpuSeconds: ledger.read(),
       options,
       phases,
+      aggregates: aggregate(phases),
       correctness,
       audit,
       jwks,
@@ -332,7 +376,7 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
     };
   } finally {
     pool.destroy();
-    if (ltijs !== null) await (ltijs as LtijsBaseline).stop().catch(() => undefined);
+    if (ltijs !== null) await ltijs.stop().catch(() => undefined);
     for (const driver of drivers.values()) await driver.stop().catch(() => undefined);
     if (lg !== null) {
       await lg.stop().catch(() => undefined);
@@ -384,7 +428,7 @@ async function runMixedBurst(
   onCost(cost);
   const all = summarize(load, ['user_created', 'no_seats']);
   progress(`burst: ${all.launches} launches, ${all.perSecond.toFixed(0)}/s, p99 ${all.p99.toFixed(0)} ms, outcomes ${JSON.stringify(all.outcomes)}`);
-  phases.push({ system: 'launchgate', partner: 'all', kind: 'first', concurrency, stats: all, cost, partnerCalls: {} });
+  phases.push({ system: 'launchgate', partner: 'all', kind: 'first', concurrency, round: 0, stats: all, cost, partnerCalls: {} });
   // Each partner's share of the same burst: its latencies, and its launches over the whole burst's time.
   for (const cohort of cohorts) {
     const mine = new Set(outcomesByPartner.get(cohort.partner) ?? []);
@@ -394,6 +438,7 @@ async function runMixedBurst(
       partner: cohort.partner,
       kind: 'first',
       concurrency,
+      round: 0,
       stats: summarize({ records, skipped: 0, elapsedMs: load.elapsedMs }, ['user_created', 'no_seats']),
       cost: null,
       partnerCalls: await drivers.get(cohort.partner)!.counters(),

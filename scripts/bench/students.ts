@@ -29,7 +29,8 @@ export function makeStudents(partner: BenchPartner, cohort: number, first: numbe
     const n = cohort * 1_000_000 + i;
     const subject =
       partner === 'clever'
-        ? n.toString(16).padStart(24, 'b')
+        ? // 24 hex digits like an ObjectId; zero-padded, since padding with a digit would make 0xb3 and 0x3 the same id.
+          `b${n.toString(16).padStart(23, '0')}`
         : partner === 'classlink'
           ? String(10_000_000 + n)
           : `bench-${n.toString(36).padStart(8, '0')}`;

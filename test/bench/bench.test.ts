@@ -1,76 +1,115 @@
 /**
  * The benchmark's machinery at toy scale: real processes (LaunchGate, the three simulators, stock
- * ltijs), real routes, a handful of launches. It checks what the benchmark promises to count, never
- * how fast anything was.
+ * ltijs), real routes, a handful of launches, two interleaved rounds. It checks what the benchmark
+ * promises to count, never how fast anything was.
  */
 import assert from 'node:assert/strict';
 import { parseOptions } from '../../scripts/bench/options';
-import { runBenchmark, type BenchResults } from '../../scripts/bench/run';
+import { runBenchmark, WARMUP_ROUND, type BenchResults } from '../../scripts/bench/run';
 import { evaluateTargets } from '../../scripts/bench/targets';
 import { renderReport } from '../../scripts/bench/report';
 
 const USERS = 10;
+const ROUNDS = 2;
+/** A few warmup launches, so the warmups (LaunchGate's per partner, ltijs's once) are exercised too. */
+const WARMUP = 2;
+/** LaunchGate launches per partner: the warmup, then each round's first and repeat launches. */
+const PER_PARTNER = WARMUP + ROUNDS * 2 * USERS;
 
 describe('benchmark (tiny scale)', function () {
   this.timeout(60_000);
   let results: BenchResults;
 
   before(async () => {
-    const options = parseOptions(['--runtime', 'tsx', '--users', String(USERS), '--concurrency', '4', '--warmup', '0', '--log-level', 'warn']);
+    const options = parseOptions(['--runtime', 'tsx', '--users', String(USERS), '--concurrency', '4', '--rounds', String(ROUNDS), '--warmup', String(WARMUP), '--log-level', 'warn']);
     results = await runBenchmark(options);
   });
 
-  it('makes every first launch create a user with a license, and every repeat launch find it, for each partner', () => {
-    const ours = results.phases.filter((p) => p.system === 'launchgate');
-    assert.deepEqual(ours.map((p) => `${p.partner} ${p.kind}`).sort(), [
-      'canvas first',
-      'canvas repeat',
-      'classlink first',
-      'classlink repeat',
-      'clever first',
-      'clever repeat',
-    ]);
+  it('makes every first launch create a user with a license, and every repeat launch find it, for each partner and round', () => {
+    const ours = results.phases.filter((p) => p.system === 'launchgate' && p.kind !== 'warmup');
+    const expected = ['canvas', 'classlink', 'clever'].flatMap((partner) => ['first', 'repeat'].flatMap((kind) => [0, 1].map((round) => `${partner} ${kind} ${round}`)));
+    assert.deepEqual(ours.map((p) => `${p.partner} ${p.kind} ${p.round}`).sort(), expected);
     for (const p of ours) {
       assert.equal(p.stats.errors, 0, `${p.partner} ${p.kind}: ${p.stats.sampleErrors.join('; ')}`);
       assert.deepEqual(p.stats.outcomes, p.kind === 'first' ? { user_created: USERS } : { existing_license: USERS });
     }
+    const warmups = results.phases.filter((p) => p.kind === 'warmup');
+    assert.deepEqual(warmups.map((p) => `${p.system} ${p.partner} ${p.round}`).sort(), ['launchgate canvas', 'launchgate classlink', 'launchgate clever', 'ltijs canvas'].map((w) => `${w} ${WARMUP_ROUND}`));
+  });
+
+  it('alternates LaunchGate and ltijs on Canvas, round by round, with ltijs warmed up once before its first phase', () => {
+    const canvas = results.phases.filter((p) => p.partner === 'canvas').map((p) => `${p.system} ${p.kind} ${p.round}`);
+    assert.deepEqual(canvas, [
+      'launchgate warmup -1',
+      'launchgate first 0',
+      'launchgate repeat 0',
+      'ltijs warmup -1',
+      'ltijs first 0',
+      'launchgate first 1',
+      'launchgate repeat 1',
+      'ltijs first 1',
+    ]);
   });
 
   it('runs the same Canvas launches through stock ltijs, which fetches the platform keys on every launch', () => {
-    const baseline = results.phases.find((p) => p.system === 'ltijs');
-    assert.ok(baseline);
-    assert.deepEqual(baseline.stats.outcomes, { ltijs_ok: USERS });
-    assert.deepEqual(results.jwks, { launchGateFetches: 1, issuers: 1, launchGateLaunches: 2 * USERS, ltijsFetches: USERS, ltijsLaunches: USERS });
+    const baseline = results.phases.filter((p) => p.system === 'ltijs' && p.kind === 'first');
+    assert.deepEqual(baseline.map((p) => p.round), [0, 1]);
+    for (const p of baseline) assert.deepEqual(p.stats.outcomes, { ltijs_ok: USERS });
+    assert.deepEqual(results.jwks, { launchGateFetches: 1, issuers: 1, launchGateLaunches: PER_PARTNER, ltijsFetches: WARMUP + ROUNDS * USERS, ltijsLaunches: WARMUP + ROUNDS * USERS });
   });
 
-  it('counts users, licenses and audit events through the admin API and the store', () => {
+  it('aggregates each configuration over the rounds, and pairs LaunchGate with ltijs per round', () => {
+    const { groups, canvasVsLtijs } = results.aggregates;
+    assert.equal(groups.length, 3 * 2 + 1);
+    for (const g of groups) {
+      assert.equal(g.rounds, ROUNDS, `${g.system} ${g.partner} ${g.kind}`);
+      assert.equal(g.launches, ROUNDS * USERS, `${g.system} ${g.partner} ${g.kind}`);
+      assert.ok(g.perSecond > 0);
+    }
+    assert.deepEqual(
+      canvasVsLtijs.map((r) => [r.kind, r.concurrency, r.perRound.map((x) => x.round)]),
+      [
+        ['first', 4, [0, 1]],
+        ['repeat', 4, [0, 1]],
+      ],
+    );
+  });
+
+  it('counts every round’s users, licenses and audit events through the admin API and the store', () => {
     assert.equal(results.correctness.length, 3);
     for (const row of results.correctness) {
-      assert.equal(row.usersCreated, USERS, row.partner);
-      assert.equal(row.licenses, USERS, row.partner);
-      assert.equal(row.launchEvents, 2 * USERS, row.partner);
+      assert.equal(row.distinctStudents, WARMUP + ROUNDS * USERS, row.partner);
+      assert.equal(row.usersCreated, WARMUP + ROUNDS * USERS, row.partner);
+      assert.equal(row.licenses, WARMUP + ROUNDS * USERS, row.partner);
+      assert.equal(row.launchEvents, PER_PARTNER, row.partner);
       assert.ok(row.ok, row.partner);
     }
-    assert.equal(results.audit.launches, 6 * USERS);
-    assert.equal(results.audit.withExactlyOneEvent, 6 * USERS);
+    assert.equal(results.audit.launches, 3 * PER_PARTNER);
+    assert.equal(results.audit.withExactlyOneEvent, 3 * PER_PARTNER);
     assert.equal(results.audit.strayEvents, 0);
-    assert.equal(results.audit.usersRows, 3 * USERS);
+    assert.equal(results.audit.usersRows, 3 * (WARMUP + ROUNDS * USERS));
   });
 
   it('counts the partner calls LaunchGate made (one token exchange per OAuth launch)', () => {
-    const first = results.phases.find((p) => p.partner === 'clever' && p.kind === 'first')!;
-    assert.equal(first.partnerCalls.tokenRequests, USERS);
-    assert.equal(first.partnerCalls.tokenRejections, 0);
+    for (const first of results.phases.filter((p) => p.partner === 'clever' && p.kind === 'first')) {
+      assert.equal(first.partnerCalls.tokenRequests, USERS);
+      assert.equal(first.partnerCalls.tokenRejections, 0);
+    }
   });
 
-  it('reports the server’s CPU, memory and store size, and renders a report that says the run was correct', () => {
+  it('reports the server’s CPU, memory and store size, and renders a report of medians and rounds that says the run was correct', () => {
     assert.ok(results.launchGate.cpuSeconds > 0);
     assert.ok(results.launchGate.peakRssMb > 0);
     assert.ok(results.launchGate.storeBytes > 0);
     const { text, correct } = renderReport(results, evaluateTargets(results));
     assert.ok(correct);
-    assert.match(text, /Clever\s+first \(JIT\)/);
-    assert.match(text, /ltijs 5\.9\.9 \(Canvas\)\s+bare launch/);
-    assert.match(text, /60 of 60 launches have exactly one launch event/);
+    assert.match(text, /Medians of 2 rounds/);
+    assert.match(text, /Clever\s+first \(JIT\)\s+4\s+2\s+20\s/);
+    assert.match(text, /ltijs 5\.9\.9 \(Canvas\)\s+bare launch\s+4\s+2\s+20\s/);
+    assert.match(text, /Each round, in the order run:/);
+    assert.match(text, /ClassLink\s+repeat\s+4\s+2\s/);
+    assert.match(text, /first \(JIT\)\s+4\s+2\s+\d+\.\d\dx \(\d+\.\d\d, \d+\.\d\d\)/);
+    assert.match(text, new RegExp(`${3 * PER_PARTNER} of ${3 * PER_PARTNER} launches have exactly one launch event`));
+    assert.match(text, /median of 2 rounds/);
   });
 });
