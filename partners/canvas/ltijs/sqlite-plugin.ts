@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { LtijsDatabase, LtijsDocument, LtijsQuery } from 'ltijs';
+import { flushGroupCommits } from '../../../src/store/sqlite/group-commit';
 
 interface CollectionSpec {
   table: string;
@@ -115,6 +116,7 @@ export class LtijsSqlitePlugin implements LtijsDatabase {
   async setup(): Promise<boolean> {
     if (this.db) return true;
     if (this.options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(this.options.file)), { recursive: true });
+    if (this.options.file !== ':memory:') flushGroupCommits(this.options.file);
     const db = new Database(this.options.file);
     try {
       db.pragma(`busy_timeout = ${this.options.busyTimeoutMs ?? 5000}`);
@@ -168,7 +170,7 @@ export class LtijsSqlitePlugin implements LtijsDatabase {
   async Insert(key: string | false, collection: string, item: LtijsDocument, index?: LtijsQuery): Promise<boolean> {
     if (!item || (key && !index)) throw new LtijsStorageError('missing_params', 'ltijs Insert without an item (or an index for an encrypted item)');
     const doc = key ? { ...index, ...encrypt(JSON.stringify(item), key) } : item;
-    const db = this.open();
+    const db = this.openForWriting();
     db.transaction(() => {
       this.purgeTable(collection);
       this.insertRow(collection, doc);
@@ -179,7 +181,7 @@ export class LtijsSqlitePlugin implements LtijsDatabase {
   async Replace(key: string | false, collection: string, query: LtijsQuery, item: LtijsDocument, index?: LtijsQuery): Promise<boolean> {
     if (!item || (key && !index)) throw new LtijsStorageError('missing_params', 'ltijs Replace without an item (or an index for an encrypted item)');
     const doc = key ? { ...index, ...encrypt(JSON.stringify(item), key) } : item;
-    const db = this.open();
+    const db = this.openForWriting();
     db.transaction(() => {
       this.purgeTable(collection);
       const { sql, params } = this.where(query);
@@ -192,7 +194,7 @@ export class LtijsSqlitePlugin implements LtijsDatabase {
   /** Like Mongo's updateOne: the first matching document gets the shallow change. */
   async Modify(key: string | false, collection: string, query: LtijsQuery, modification: LtijsDocument): Promise<boolean> {
     if (!query || !modification) throw new LtijsStorageError('missing_params', 'ltijs Modify without a query or a change');
-    const db = this.open();
+    const db = this.openForWriting();
     const table = spec(collection).table;
     db.transaction(() => {
       const [row] = this.select(collection, query, 1);
@@ -217,7 +219,7 @@ export class LtijsSqlitePlugin implements LtijsDatabase {
     try {
       if (!query) throw new LtijsStorageError('missing_params', 'ltijs Delete without a query');
       const { sql, params } = this.where(query);
-      this.open().prepare(`DELETE FROM ${spec(collection).table} WHERE ${sql}`).run(...params);
+      this.openForWriting().prepare(`DELETE FROM ${spec(collection).table} WHERE ${sql}`).run(...params);
       return true;
     } catch (err) {
       this.options.onError?.(err, `Delete ${collection}`);
@@ -230,11 +232,23 @@ export class LtijsSqlitePlugin implements LtijsDatabase {
     if (!this.db) return 0;
     let removed = 0;
     try {
+      this.openForWriting();
       for (const collection of Object.keys(COLLECTIONS)) removed += this.purgeTable(collection);
     } catch (err) {
       this.options.onError?.(err, 'purge');
     }
     return removed;
+  }
+
+  /**
+   * The connection, once LaunchGate's store in this process has committed what it holds open on
+   * the same file: its group commit keeps the write lock until the end of the turn, and this
+   * connection waiting for it on the same thread would wait the whole busy timeout.
+   */
+  private openForWriting(): Database.Database {
+    const db = this.open();
+    if (this.options.file !== ':memory:') flushGroupCommits(this.options.file);
+    return db;
   }
 
   private open(): Database.Database {

@@ -56,10 +56,12 @@ export class SqliteEphemeralStore implements EphemeralStore {
     private readonly statements: () => EphemeralStatements,
     private readonly now: () => Date,
     private readonly guard: <T>(fn: () => T) => T,
+    /** Writes go through the store's group commit: settled once committed. */
+    private readonly write: <T>(fn: () => T) => Promise<T>,
   ) {}
 
   async putIfAbsent(namespace: string, key: string, value: string, expiresAt: Date): Promise<boolean> {
-    return this.guard(
+    return this.write(
       () =>
         this.statements().putIfAbsent.run({ namespace, key, value, expiresAt: expiresAt.getTime(), now: this.nowMs() })
           .changes === 1,
@@ -67,7 +69,7 @@ export class SqliteEphemeralStore implements EphemeralStore {
   }
 
   async put(namespace: string, key: string, value: string, expiresAt: Date): Promise<void> {
-    this.guard(() => this.statements().put.run({ namespace, key, value, expiresAt: expiresAt.getTime() }));
+    await this.write(() => this.statements().put.run({ namespace, key, value, expiresAt: expiresAt.getTime() }));
   }
 
   async get(namespace: string, key: string): Promise<string | null> {
@@ -75,15 +77,15 @@ export class SqliteEphemeralStore implements EphemeralStore {
   }
 
   async consume(namespace: string, key: string): Promise<string | null> {
-    return this.guard(() => this.statements().consume.get({ namespace, key, now: this.nowMs() }) ?? null);
+    return this.write(() => this.statements().consume.get({ namespace, key, now: this.nowMs() }) ?? null);
   }
 
   async delete(namespace: string, key: string): Promise<void> {
-    this.guard(() => this.statements().delete.run({ namespace, key }));
+    await this.write(() => this.statements().delete.run({ namespace, key }));
   }
 
   async purgeExpired(now: Date): Promise<number> {
-    return this.guard(() => this.statements().purge.run(now.getTime()).changes);
+    return this.write(() => this.statements().purge.run(now.getTime()).changes);
   }
 
   private nowMs(): number {

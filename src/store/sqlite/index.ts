@@ -52,6 +52,7 @@ import { StoreUnavailableError } from '../errors';
 import { SqliteAdminAccounts } from './admin-accounts';
 import { WalCheckpointer } from './checkpointer';
 import { ConfigCache } from './config-cache';
+import { GroupCommit } from './group-commit';
 import { prepareEphemeralStatements, SqliteEphemeralStore, type EphemeralStatements } from './ephemeral';
 import { translateError } from './errors';
 import { auditWhere, fold, FOLD_FUNCTION, userWhere, type Params, type Where } from './filters';
@@ -110,11 +111,12 @@ export class SqliteStore implements Store {
   /** One prepared statement per distinct dynamic query text (a handful of filter shapes). */
   private readonly dynamic = new Map<string, Database.Statement<[Params]>>();
   private readonly checkpointer: WalCheckpointer | null;
+  private readonly group: GroupCommit;
   private readonly config = new ConfigCache(() => this.p.s.configGeneration.get()!);
 
   constructor(options: SqliteStoreOptions) {
     this.now = options.now ?? (() => new Date());
-    this.ephemeral = new SqliteEphemeralStore(() => this.p.e, this.now, (fn) => this.guard(fn));
+    this.ephemeral = new SqliteEphemeralStore(() => this.p.e, this.now, (fn) => this.guard(fn), (fn) => this.write(fn));
     if (options.file !== ':memory:' && options.file !== '') {
       fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
     }
@@ -128,6 +130,7 @@ export class SqliteStore implements Store {
       this.db.function(FOLD_FUNCTION, { deterministic: true }, (value: unknown) =>
         typeof value === 'string' ? fold(value) : null,
       );
+      this.group = new GroupCommit(this.db, translateError);
     } catch (err) {
       throw translateError(err);
     }
@@ -138,9 +141,17 @@ export class SqliteStore implements Store {
         : null;
   }
 
-  /** The better-sqlite3 handle, for code that must share the file (the Canvas ltijs plugin). */
+  /**
+   * The better-sqlite3 handle, for code that must share the file (the Canvas ltijs plugin). Its
+   * writes join this turn's group transaction if one is open, and commit with it.
+   */
   get database(): Database.Database {
     return this.db;
+  }
+
+  /** How many commits the group commit made, and how many writes they carried. */
+  get groupCommitStats(): Readonly<{ commits: number; writes: number }> {
+    return this.group.stats;
   }
 
   async init(): Promise<void> {
@@ -153,6 +164,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.group.flush();
     await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
@@ -164,7 +176,7 @@ export class SqliteStore implements Store {
   // Organizations and entitlements
 
   async createOrganization(input: { name: string }): Promise<Organization> {
-    return this.guard(() =>
+    return this.write(() =>
       toOrganization(
         this.p.s.insertOrganization.get({ id: randomUUID(), name: input.name, created_at: this.nowMs() })!,
       ),
@@ -185,7 +197,7 @@ export class SqliteStore implements Store {
   }
 
   async setEntitlement(orgId: string, productId: string, seats: number | null): Promise<Entitlement> {
-    return this.guard(() =>
+    return this.write(() =>
       toEntitlement(this.p.s.upsertEntitlement.get({ orgId, productId, seats, now: this.nowMs() })!),
     );
   }
@@ -201,7 +213,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteEntitlement(orgId: string, productId: string): Promise<boolean> {
-    return this.guard(() => this.p.s.deleteEntitlement.run(orgId, productId).changes > 0);
+    return this.write(() => this.p.s.deleteEntitlement.run(orgId, productId).changes > 0);
   }
 
   async countLicenses(orgId: string, productId: string): Promise<number> {
@@ -211,7 +223,7 @@ export class SqliteStore implements Store {
   // Directories
 
   async createDirectory(input: { orgId: string; name: string; jitEnabled: boolean }): Promise<Directory> {
-    return this.guard(() => {
+    return this.write(() => {
       const now = this.nowMs();
       const row = this.p.s.insertDirectory.get({
         id: randomUUID(),
@@ -234,7 +246,7 @@ export class SqliteStore implements Store {
   }
 
   async updateDirectory(id: string, patch: { name?: string; jitEnabled?: boolean }): Promise<Directory | null> {
-    return this.guard(() => {
+    return this.write(() => {
       const row = this.p.s.updateDirectory.get({
         id,
         name: patch.name ?? null,
@@ -248,7 +260,7 @@ export class SqliteStore implements Store {
   // Domains
 
   async claimDomain(input: { orgId: string; directoryId: string; name: string; verificationToken: string }): Promise<Domain> {
-    return this.guard(() => this.p.t.claimDomain(input));
+    return this.write(() => this.p.t.claimDomain(input));
   }
 
   async getDomain(id: string): Promise<Domain | null> {
@@ -271,17 +283,17 @@ export class SqliteStore implements Store {
   }
 
   async markDomainVerified(id: string, by: DomainVerifiedBy, at: Date): Promise<DomainVerification | null> {
-    return this.guard(() => this.p.t.verifyDomain(id, by, ms(at)));
+    return this.write(() => this.p.t.verifyDomain(id, by, ms(at)));
   }
 
   async deleteDomain(id: string): Promise<boolean> {
-    return this.guard(() => this.p.s.deleteDomain.run(id).changes > 0);
+    return this.write(() => this.p.s.deleteDomain.run(id).changes > 0);
   }
 
   // Connections
 
   async createConnection(input: NewConnection): Promise<Connection> {
-    return this.guard(() => this.p.t.createConnection(input));
+    return this.write(() => this.p.t.createConnection(input));
   }
 
   async getConnection(id: string): Promise<Connection | null> {
@@ -316,12 +328,12 @@ export class SqliteStore implements Store {
   }
 
   async updateConnection(id: string, patch: ConnectionPatch, onlyIf?: { status: ConnectionStatus }): Promise<Connection | null> {
-    return this.guard(() => this.p.t.updateConnection(id, patch, onlyIf));
+    return this.write(() => this.p.t.updateConnection(id, patch, onlyIf));
   }
 
   async deleteConnection(id: string): Promise<boolean> {
     // Its tenant keys and external identities go with it (ON DELETE CASCADE).
-    return this.guard(() => this.p.s.deleteConnection.run(id).changes > 0);
+    return this.write(() => this.p.s.deleteConnection.run(id).changes > 0);
   }
 
   // Users
@@ -343,11 +355,11 @@ export class SqliteStore implements Store {
   }
 
   async createUser(input: NewUser, identity?: NewExternalIdentity): Promise<CreateUserResult> {
-    return this.guard(() => this.p.t.createUser(input, identity));
+    return this.write(() => this.p.t.createUser(input, identity));
   }
 
   async linkExternalIdentity(userId: string, identity: NewExternalIdentity): Promise<LinkIdentityResult> {
-    return this.guard(() => this.p.t.linkIdentity(userId, identity));
+    return this.write(() => this.p.t.linkIdentity(userId, identity));
   }
 
   async listExternalIdentities(userId: string): Promise<ExternalIdentity[]> {
@@ -355,11 +367,11 @@ export class SqliteStore implements Store {
   }
 
   async updateUserProfile(id: string, profile: Partial<UserProfile>, lastLaunchAt?: Date): Promise<User | null> {
-    return this.guard(() => this.p.t.updateUserProfile(id, profile, lastLaunchAt));
+    return this.write(() => this.p.t.updateUserProfile(id, profile, lastLaunchAt));
   }
 
   async setUserStatus(id: string, status: UserStatus): Promise<User | null> {
-    return this.guard(() => mapOrNull(this.p.s.setUserStatus.get(status, this.nowMs(), id), toUser));
+    return this.write(() => mapOrNull(this.p.s.setUserStatus.get(status, this.nowMs(), id), toUser));
   }
 
   // Licenses
@@ -377,17 +389,17 @@ export class SqliteStore implements Store {
   }
 
   async assignLicense(input: AssignLicenseInput): Promise<AssignLicenseResult> {
-    return this.guard(() => this.p.t.assignLicense(input));
+    return this.write(() => this.p.t.assignLicense(input));
   }
 
   async revokeLicense(userId: string, productId: string): Promise<boolean> {
-    return this.guard(() => this.p.s.deleteLicense.run(userId, productId).changes > 0);
+    return this.write(() => this.p.s.deleteLicense.run(userId, productId).changes > 0);
   }
 
   // Audit
 
   async appendAudit(event: NewAuditEvent): Promise<AuditEvent> {
-    return this.guard(() => {
+    return this.write(() => {
       const row = this.p.s.insertAudit.get({
         id: randomUUID(),
         time: ms(event.time),
@@ -425,7 +437,7 @@ export class SqliteStore implements Store {
   // API tokens
 
   async createApiToken(input: NewApiToken): Promise<ApiToken> {
-    return this.guard(() => {
+    return this.write(() => {
       const row = this.p.s.insertApiToken.get({
         id: randomUUID(),
         name: input.name,
@@ -457,17 +469,17 @@ export class SqliteStore implements Store {
   }
 
   async revokeApiToken(id: string, at: Date): Promise<boolean> {
-    return this.guard(() => this.p.s.revokeApiToken.run(ms(at), id).changes > 0);
+    return this.write(() => this.p.s.revokeApiToken.run(ms(at), id).changes > 0);
   }
 
   async touchApiToken(id: string, at: Date): Promise<void> {
-    this.guard(() => this.p.s.touchApiToken.run(ms(at), id));
+    await this.write(() => this.p.s.touchApiToken.run(ms(at), id));
   }
 
   // Admin accounts
 
   async createAdminAccount(input: NewAdminAccount): Promise<AdminAccount> {
-    return this.guard(() => this.p.a.create(input));
+    return this.write(() => this.p.a.create(input));
   }
 
   async getAdminAccount(id: string): Promise<AdminAccount | null> {
@@ -483,13 +495,13 @@ export class SqliteStore implements Store {
   }
 
   async updateAdminAccount(id: string, patch: AdminAccountPatch): Promise<AdminAccount | null> {
-    return this.guard(() => this.p.a.update(id, patch));
+    return this.write(() => this.p.a.update(id, patch));
   }
 
   // Settings
 
   async getOrSetSetting(name: string, value: string): Promise<string> {
-    return this.guard(() => this.p.t.getOrSetSetting(name, value));
+    return this.write(() => this.p.t.getOrSetSetting(name, value));
   }
 
   async getSetting(name: string): Promise<string | null> {
@@ -497,7 +509,7 @@ export class SqliteStore implements Store {
   }
 
   async setSetting(name: string, value: string): Promise<void> {
-    this.guard(() => this.p.s.setSetting.run(name, value));
+    await this.write(() => this.p.s.setSetting.run(name, value));
   }
 
   // Internals
@@ -509,6 +521,12 @@ export class SqliteStore implements Store {
 
   private nowMs(): number {
     return this.now().getTime();
+  }
+
+  /** Synchronous database work that writes: in this turn's group commit (group-commit.ts). */
+  private write<T>(fn: () => T): Promise<T> {
+    if (!this.db.open) return Promise.reject(new StoreUnavailableError('The SQLite store is closed.'));
+    return this.group.write(fn);
   }
 
   /** Runs synchronous database work, turning SQLite's errors into the store's. */
