@@ -136,7 +136,7 @@ export function superviseWorkers(options: SupervisorOptions): Supervisor {
 export async function runSupervisor(config: Config, logger: Logger): Promise<number> {
   const notices: string[] = [];
   const { secret, generated } = resolveSecret(config.secret, config.dataDir);
-  const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
+  const store = await openStore(config, { onWarning: (message) => logger.warn(message), serverProcesses: config.workers });
   const storeLine = `Store: ${describeStore(store, config)}`;
   try {
     await loadSigningKeys(store, secret);

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     return;
   }
   const { secret, generated } = resolveSecret(config.secret, config.dataDir);
-  const store = await openStore(config, { onWarning: (message) => logger.warn(message) });
+  const store = await openStore(config, { onWarning: (message) => logger.warn(message), serverProcesses: config.workers });
   const keys = await loadSigningKeys(store, secret);
   // A worker's supervisor did the once-only start-up (operator token, sandbox account) for all of them.
   const { printOnce } = cluster.isWorker ? { printOnce: null } : await ensureOperatorToken(store, config.adminToken);

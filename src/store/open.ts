@@ -12,6 +12,11 @@ export const SQLITE_FILE_NAME = 'launchgate.sqlite';
 export interface OpenStoreOptions {
   /** Told about trouble the store works around on its own (e.g. checkpoints falling back). */
   onWarning?: (message: string) => void;
+  /**
+   * Server processes writing the store at once (LAUNCHGATE_WORKERS). With one, SQLite groups the
+   * writes of each turn into one commit; with several, each write commits alone (group-commit.ts).
+   */
+  serverProcesses?: number;
 }
 
 /** MongoDB when a URI is configured, otherwise the embedded SQLite file in DATA_DIR. */
@@ -29,6 +34,7 @@ export async function openStore(location: StoreLocation, options: OpenStoreOptio
     store = openSqliteStore({
       file: path.join(location.dataDir, SQLITE_FILE_NAME),
       onCheckpointFallback: (reason) => options.onWarning?.(`SQLite checkpoints are back on the main thread: ${reason}`),
+      groupCommit: (options.serverProcesses ?? 1) === 1,
     });
   }
   await store.init();

@@ -138,4 +138,15 @@ describe('SQLite group commit', function () {
     await pending;
     assert.deepEqual(committedKeys(), ['last']);
   });
+
+  it('with grouping off (several server processes on the file) each write commits on its own, at once', async () => {
+    const store = openSqliteStore({ file, checkpointInWorker: false, groupCommit: false });
+    opened.push(store);
+    await store.init();
+    const before = { ...store.groupCommitStats };
+    const put = store.ephemeral.put('test', 'alone', '1', FUTURE);
+    assert.deepEqual(committedKeys(), ['alone']);
+    await Promise.all([put, store.ephemeral.put('test', 'second', '1', FUTURE)]);
+    assert.equal(store.groupCommitStats.commits - before.commits, 2);
+  });
 });

@@ -87,6 +87,8 @@ export interface SqliteStoreOptions {
   checkpointInWorker?: boolean;
   /** Told when worker checkpoints stop and SQLite's automatic ones take over. */
   onCheckpointFallback?: (reason: string) => void;
+  /** Group the writes of each event-loop turn into one commit (default); false when several server processes share the file. */
+  groupCommit?: boolean;
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -130,7 +132,7 @@ export class SqliteStore implements Store {
       this.db.function(FOLD_FUNCTION, { deterministic: true }, (value: unknown) =>
         typeof value === 'string' ? fold(value) : null,
       );
-      this.group = new GroupCommit(this.db, translateError);
+      this.group = new GroupCommit(this.db, translateError, options.groupCommit ?? true);
     } catch (err) {
       throw translateError(err);
     }
