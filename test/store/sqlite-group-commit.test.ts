@@ -95,6 +95,24 @@ describe('SQLite group commit', function () {
     assert.equal((await store.listUsers({ orgId: org.id }, { limit: 10, offset: 0 })).total, 0);
   });
 
+  it('an error that ends the transaction fails every write of the turn: none is reported done, none is kept', async () => {
+    const store = await open();
+    // RAISE(ROLLBACK) ends the whole transaction, as disk-full or I/O errors do.
+    const setup = new Database(file);
+    setup.exec("CREATE TRIGGER boom BEFORE INSERT ON settings WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ROLLBACK, 'boom'); END");
+    setup.close();
+    const results = await Promise.allSettled([
+      store.ephemeral.put('test', 'doomed', '1', FUTURE),
+      store.setSetting('boom', 'x'),
+      store.ephemeral.put('test', 'next-turn', '1', FUTURE).then(() => 'later'),
+    ]);
+    assert.equal(results[0]!.status, 'rejected');
+    assert.equal(results[1]!.status, 'rejected');
+    // The write after the failure opened a new group of its own, which committed.
+    assert.deepEqual(results[2], { status: 'fulfilled', value: 'later' });
+    assert.deepEqual(committedKeys(), ['next-turn']);
+  });
+
   it('a unique-key conflict inside a turn is the store’s conflict error, and the first of the two commits', async () => {
     const store = await open();
     const [first, second] = await Promise.allSettled([
