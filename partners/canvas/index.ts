@@ -21,7 +21,7 @@ import { continueHandler, launchHandler } from './launch';
 import { loginHandler } from './login';
 import { LoginStates } from './login-state';
 import { startLtijs, type LtijsRuntime, type LtijsStorage } from './ltijs/runtime';
-import { allowAllHosts, guardedFetch, publicHostsOnly, type HostResolver } from './network-guard';
+import { allowAllHosts, guardedFetch, pinnedFetch, publicHostsOnly, type HostResolver } from './network-guard';
 import { PlatformKeys, type PlatformKeysOptions } from './platform-keys';
 import { SharedKeySets } from './shared-key-sets';
 import { registerHandler } from './registration';
@@ -81,7 +81,8 @@ export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
 
     async mount(app: Express, ctx: PartnerContext): Promise<void> {
       const now = deps.now ?? ctx.now;
-      const fetchImpl: FetchLike = deps.fetch ?? ((input, init) => fetch(input, init));
+      // In production the connection itself is pinned to addresses the guard allows (DNS rebinding).
+      const fetchImpl: FetchLike = deps.fetch ?? (deps.refusePrivateHosts ? pinnedFetch(deps.resolveHost) : (input, init) => fetch(input, init));
       const tool: ToolDescription = {
         publicUrl: ctx.publicUrl,
         title: deps.title ?? DEFAULT_TITLE,

@@ -11,12 +11,14 @@
  * resolves to is (one private answer is enough: a resolver may hand out either). Resolution comes
  * in as a parameter so tests decide what a name resolves to.
  *
- * What this does not close: DNS rebinding between our lookup and fetch's own (a name answering
- * public to us and private to fetch a moment later). Every outbound call of a registration is
- * checked just before it is made, which narrows the window to one lookup; closing it needs the
- * connection pinned to the checked address (a dispatcher with its own `lookup`).
+ * DNS rebinding (a name answering public to the check and private to the connection a moment
+ * later) is closed by `pinnedFetch`: in production every call goes through an HTTP agent whose
+ * own name lookup applies the same rule, so the connection is made to an address that was
+ * checked, in the same lookup. The check before the call stays, for its clear error codes.
  */
+import type { LookupAddress } from 'node:dns';
 import { lookup } from 'node:dns/promises';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { ipLiteralOf, isNonPublicAddress } from '../../src/identity/address-ranges';
 import type { FetchLike } from './http';
 
@@ -81,4 +83,41 @@ export function guardedFetch(fetchImpl: FetchLike, hosts: HostGuard): FetchLike 
     await hosts.check(new URL(input));
     return fetchImpl(input, init);
   };
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+function familyOf(address: string): 4 | 6 {
+  return address.includes(':') ? 6 : 4;
+}
+
+/**
+ * A fetch whose connections resolve names through `resolve` and refuse them unless every address
+ * is `allowed`, at the moment the socket is opened: no second lookup exists for an attacker's DNS
+ * to answer differently. IP literals need no lookup; the guard's check refuses the private ones.
+ * `allowed` is a parameter so tests can allow their loopback server and refuse another address.
+ */
+export function pinnedFetch(resolve: HostResolver = systemResolver, allowed: (address: string) => boolean = (a) => !isNonPublicAddress(a)): FetchLike {
+  const pinnedLookup = (hostname: string, options: { all?: boolean }, callback: LookupCallback): void => {
+    resolve(hostname).then(
+      (addresses) => {
+        const refused = addresses.find((a) => !allowed(a));
+        if (addresses.length === 0 || refused !== undefined) {
+          const err: NodeJS.ErrnoException = new PrivateHostError(
+            addresses.length === 0 ? 'platform_host_unresolvable' : 'platform_host_private',
+            addresses.length === 0 ? `${hostname} does not resolve` : `${hostname} resolves to ${refused}, which is not a public address`,
+          );
+          err.code = addresses.length === 0 ? 'ENOTFOUND' : 'EACCES';
+          callback(err, options.all ? [] : '');
+          return;
+        }
+        if (options.all) callback(null, addresses.map((address) => ({ address, family: familyOf(address) })));
+        else callback(null, addresses[0]!, familyOf(addresses[0]!));
+      },
+      (err: unknown) => callback(Object.assign(new PrivateHostError('platform_host_unresolvable', `${hostname} does not resolve`), { cause: err, code: 'ENOTFOUND' }), options.all ? [] : ''),
+    );
+  };
+  const agent = new Agent({ connect: { lookup: pinnedLookup } });
+  // undici's own fetch: the dispatcher must be of the same undici as the fetch that uses it.
+  return (input, init) => undiciFetch(input, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: agent }) as unknown as Promise<Response>;
 }
