@@ -3,6 +3,7 @@
  * on a small shared machine one measurement swings by half between runs. This module groups the
  * measured phases by configuration and takes medians; pure, so it is tested on hand-built phases.
  */
+import type { HopStat } from './hops';
 import type { PhaseResult } from './run';
 
 /** The phases' kinds that are measured (a warmup is not). */
@@ -27,6 +28,8 @@ export interface PhaseGroup {
   /** Totals over the rounds. */
   launches: number;
   errors: number;
+  /** Per hop, each figure the median of the rounds' (launches: the total). */
+  hops: HopStat[];
 }
 
 /** LaunchGate's figure divided by stock ltijs's, for one pair of phases. */
@@ -102,7 +105,28 @@ function summarizeGroup(phases: ReadonlyArray<PhaseResult & { kind: MeasuredKind
     peakRssMb: maximum(of((p) => p.cost?.peakRssMb ?? Number.NaN)),
     launches: total((p) => p.stats.launches),
     errors: total((p) => p.stats.errors),
+    hops: medianHops(phases.map((p) => p.stats.hops)),
   };
+}
+
+/** One row per hop (in the order of its first round that made it), each figure the median over the rounds. */
+export function medianHops(rounds: ReadonlyArray<readonly HopStat[]>): HopStat[] {
+  const rows = new Map<string, HopStat[]>();
+  for (const round of rounds) {
+    for (const h of round) {
+      const key = `${h.where} ${h.hop}`;
+      rows.set(key, [...(rows.get(key) ?? []), h]);
+    }
+  }
+  return [...rows.values()].map((list) => ({
+    where: list[0]!.where,
+    hop: list[0]!.hop,
+    launches: list.reduce((a, h) => a + h.launches, 0),
+    p50: median(list.map((h) => h.p50)),
+    p99: median(list.map((h) => h.p99)),
+    mean: median(list.map((h) => h.mean)),
+    tailMean: median(list.map((h) => h.tailMean)),
+  }));
 }
 
 export function groupPhases(phases: readonly PhaseResult[]): PhaseGroup[] {

@@ -8,6 +8,7 @@
  * the machine with the servers it measures, and undici costs it about half the CPU per request.
  */
 import { Pool } from 'undici';
+import type { HopTime } from './hops';
 
 export interface Hop {
   url: string;
@@ -77,6 +78,8 @@ export class LoopbackRefused extends Error {
 export class Browser {
   /** host:port → cookies. */
   private readonly jar = new Map<string, Cookie[]>();
+  /** When set, every request is timed into it (a measured launch's hops); null otherwise. */
+  hopTimes: HopTime[] | null = null;
 
   constructor(private readonly pool: AgentPool) {}
 
@@ -128,9 +131,11 @@ export class Browser {
       payload = new URLSearchParams(init.form).toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
+    const method = init.method ?? (payload !== undefined ? 'POST' : 'GET');
+    const started = this.hopTimes !== null ? performance.now() : 0;
     const res = await this.pool.poolFor(url.origin).request({
       path: url.pathname + url.search,
-      method: init.method ?? (payload !== undefined ? 'POST' : 'GET'),
+      method,
       headers,
       body: payload,
     });
@@ -147,6 +152,7 @@ export class Browser {
       chunks.push(chunk);
     }
     const location = res.headers.location;
+    this.hopTimes?.push({ hop: `${method} ${url.pathname}`, origin: url.origin, ms: performance.now() - started });
     return {
       url: target,
       status: res.statusCode,

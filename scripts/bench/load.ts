@@ -3,12 +3,16 @@
  * done or the phase's time is up. Bounded twice (count and time), so a run always stops by itself.
  */
 
+import type { HopStat, HopTime } from './hops';
+
 /** How one launch ended, as the browser saw it. */
 export interface LaunchOutcome {
   /** The product page's access (`user_created`, `existing_license`, ...), the refusal page's reason, or `error`. */
   outcome: string;
   /** For `error`: what went wrong, for the report. */
   detail?: string;
+  /** Each request the launch made, when the phase times them. */
+  hops?: HopTime[];
 }
 
 export interface LaunchRecord extends LaunchOutcome {
@@ -85,6 +89,8 @@ export interface PhaseStats {
   elapsedMs: number;
   /** The five slowest launches: when they started in the phase and how long they took (tails have causes). */
   slowest: Array<{ startMs: number; ms: number }>;
+  /** Where the launches' time went, request by request (hops.ts); empty where not timed. */
+  hops: HopStat[];
 }
 
 export function summarize(result: LoadResult, expected: readonly string[]): PhaseStats {
@@ -115,5 +121,6 @@ export function summarize(result: LoadResult, expected: readonly string[]): Phas
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 5)
       .map((r) => ({ startMs: Math.round(r.startMs), ms: Math.round(r.ms) })),
+    hops: [],
   };
 }

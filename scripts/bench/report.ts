@@ -65,6 +65,16 @@ function ratioRows(ratios: CanvasRatio[]): string[][] {
   ]);
 }
 
+/** First launches at the highest concurrency: the burst, hop by hop. */
+function hopRows(groups: PhaseGroup[]): string[][] {
+  const top = Math.max(...groups.map((g) => g.concurrency));
+  return groups
+    .filter((g) => g.kind === 'first' && g.concurrency === top && g.hops.length > 0)
+    .flatMap((g) =>
+      g.hops.map((h, k) => [k === 0 ? `${serverLabel(g)}, ${g.concurrency} users` : '', h.where, h.hop, fmt(h.p50, 1), fmt(h.p99, 1), fmt(h.mean, 1), fmt(h.tailMean, 1)]),
+    );
+}
+
 function measuredTables(results: BenchResults): string[] {
   const out: string[] = [];
   const { groups, canvasVsLtijs } = results.aggregates;
@@ -88,6 +98,13 @@ function measuredTables(results: BenchResults): string[] {
     out.push('each round’s LaunchGate phase against the ltijs phase run right after it; medians of the per-round ratios:');
     out.push(table(['LaunchGate phase', 'users', 'rounds', 'throughput (per round)', 'p50', 'p99', 'server CPU per launch'], ratioRows(canvasVsLtijs), 1));
     out.push('(throughput above 1x and the others below 1x favour LaunchGate)');
+  }
+  const hops = hopRows(groups);
+  if (hops.length > 0) {
+    out.push('');
+    out.push('Where the time of a first launch goes, request by request (ms; medians of the rounds). A tail spread over every');
+    out.push('server hop is the server’s queue; a slow partner hop is the simulator, or the machine it shares:');
+    out.push(table(['first launches', 'where', 'request', 'p50', 'p99', 'mean', 'mean, slowest 1%'], hops, 3));
   }
   return out;
 }

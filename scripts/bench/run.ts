@@ -13,6 +13,7 @@ import { AgentPool, Browser } from './browser';
 import { startCanvasDriver, type CanvasDriver } from './canvas-driver';
 import { killAllChildren } from './children';
 import type { PartnerDriver } from './driver';
+import { hopBreakdown, type HopTime } from './hops';
 import { runLoad, summarize, type LaunchOutcome, type PhaseStats } from './load';
 import { startLaunchGate, type LaunchGateProcess } from './launchgate-process';
 import { LTIJS_OK, ltijsOutcome, startLtijsBaseline, type LtijsBaseline } from './ltijs-baseline';
@@ -127,6 +128,17 @@ function machine(): BenchResults['machine'] {
   };
 }
 
+/** Runs one launch with its browser timing each request; the outcome carries the hops. */
+async function timedLaunch(browser: Browser, launch: () => Promise<LaunchOutcome>): Promise<LaunchOutcome> {
+  const hops: HopTime[] = [];
+  browser.hopTimes = hops;
+  try {
+    return { ...(await launch()), hops };
+  } finally {
+    browser.hopTimes = null;
+  }
+}
+
 async function prepareCohort(cohort: Cohort, driver: PartnerDriver, concurrency: number): Promise<void> {
   await driver.addStudents(cohort.students);
   const prep = await runLoad(cohort.students.length, { concurrency, maxDurationMs: 600_000 }, async (i) => {
@@ -198,10 +210,11 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
           const i = indices[j]!;
           const requestId = `${tag}-${i}`;
           if (target.system === 'launchgate') requestIds.push(requestId);
-          return target.launch(driver, cohort.browsers[i]!, cohort.students[i]!, requestId);
+          return timedLaunch(cohort.browsers[i]!, () => target.launch(driver, cohort.browsers[i]!, cohort.students[i]!, requestId));
         }),
       );
       const stats = summarize(load, expected);
+      stats.hops = hopBreakdown(load.records, target.origin);
       if (cost !== null && target.system === 'launchgate') peakRssMb = Math.max(peakRssMb, cost.peakRssMb);
       const result: PhaseResult = { system: target.system, partner: cohort.partner, kind, concurrency: cohort.concurrency, round: cohort.round, stats, cost, partnerCalls: await driver.counters() };
       progress(
@@ -422,7 +435,8 @@ async function runMixedBurst(
       const list = outcomesByPartner.get(cohort.partner) ?? [];
       list.push(j);
       outcomesByPartner.set(cohort.partner, list);
-      return drivers.get(cohort.partner)!.launch(cohort.browsers[i]!, cohort.students[i]!, requestId);
+      const browser = cohort.browsers[i]!;
+      return timedLaunch(browser, () => drivers.get(cohort.partner)!.launch(browser, cohort.students[i]!, requestId));
     }),
   );
   onCost(cost);
@@ -439,7 +453,7 @@ async function runMixedBurst(
       kind: 'first',
       concurrency,
       round: 0,
-      stats: summarize({ records, skipped: 0, elapsedMs: load.elapsedMs }, ['user_created', 'no_seats']),
+      stats: { ...summarize({ records, skipped: 0, elapsedMs: load.elapsedMs }, ['user_created', 'no_seats']), hops: hopBreakdown(records, lg.baseUrl) },
       cost: null,
       partnerCalls: await drivers.get(cohort.partner)!.counters(),
     });

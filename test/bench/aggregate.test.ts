@@ -29,6 +29,7 @@ function phase(system: PhaseResult['system'], kind: PhaseResult['kind'], round: 
     skipped: 0,
     elapsedMs: 1000,
     slowest: [],
+    hops: [],
   };
   return {
     system,
@@ -61,7 +62,7 @@ describe('benchmark aggregation', () => {
     assert.equal(others.length, 0);
     assert.deepEqual(
       { ...group, cpuMsPerLaunch: Number(group!.cpuMsPerLaunch.toFixed(6)) },
-      { system: 'launchgate', partner: 'canvas', kind: 'first', concurrency: 64, rounds: 3, perSecond: 400, p50: 12, p95: 24, p99: 70, cpuMsPerLaunch: 2.5, peakRssMb: 120, launches: 300, errors: 3 },
+      { system: 'launchgate', partner: 'canvas', kind: 'first', concurrency: 64, rounds: 3, perSecond: 400, p50: 12, p95: 24, p99: 70, cpuMsPerLaunch: 2.5, peakRssMb: 120, launches: 300, errors: 3, hops: [] },
     );
   });
 

@@ -58,6 +58,31 @@ describe('benchmark (tiny scale)', function () {
     assert.deepEqual(results.jwks, { launchGateFetches: 1, issuers: 1, launchGateLaunches: PER_PARTNER, ltijsFetches: WARMUP + ROUNDS * USERS, ltijsLaunches: WARMUP + ROUNDS * USERS });
   });
 
+  it('times every request of every measured launch: the server’s, the partner’s, and the browser’s gaps', () => {
+    const hopsOf = (system: string, partner: string) =>
+      results.phases.find((p) => p.system === system && p.partner === partner && p.kind === 'first' && p.round === 0)!.stats.hops.map((h) => `${h.where} ${h.hop} ${h.launches}`);
+    assert.deepEqual(hopsOf('launchgate', 'canvas'), [
+      `server POST /lti/login ${USERS}`,
+      `partner GET /api/lti/authorize_redirect ${USERS}`,
+      `server POST /lti/launch ${USERS}`,
+      `server GET /product/studio ${USERS}`,
+      `load generator between hops ${USERS}`,
+    ]);
+    assert.deepEqual(hopsOf('ltijs', 'canvas').slice(0, 3), [`server POST /lti/login ${USERS}`, `partner GET /api/lti/authorize_redirect ${USERS}`, `server POST /lti/launch ${USERS}`]);
+    assert.deepEqual(hopsOf('launchgate', 'clever'), [
+      `server GET /auth/clever ${USERS}`,
+      `partner GET /oauth/authorize ${USERS}`,
+      `server GET /auth/clever/callback ${USERS}`,
+      `server GET /product/studio ${USERS}`,
+      `load generator between hops ${USERS}`,
+    ]);
+    // The hops and the gaps between them are the whole launch: their means add up to the mean launch.
+    for (const p of results.phases.filter((x) => x.kind !== 'warmup')) {
+      const inHops = p.stats.hops.reduce((a, h) => a + h.mean, 0);
+      assert.ok(inHops > 0 && inHops <= p.stats.max, `${p.system} ${p.partner} ${p.kind}: ${inHops} ms in hops, longest launch ${p.stats.max} ms`);
+    }
+  });
+
   it('aggregates each configuration over the rounds, and pairs LaunchGate with ltijs per round', () => {
     const { groups, canvasVsLtijs } = results.aggregates;
     assert.equal(groups.length, 3 * 2 + 1);
@@ -107,6 +132,9 @@ describe('benchmark (tiny scale)', function () {
     assert.match(text, /Clever\s+first \(JIT\)\s+4\s+2\s+20\s/);
     assert.match(text, /ltijs 5\.9\.9 \(Canvas\)\s+bare launch\s+4\s+2\s+20\s/);
     assert.match(text, /Each round, in the order run:/);
+    assert.match(text, /Where the time of a first launch goes/);
+    assert.match(text, /Canvas, 4 users\s+server\s+POST \/lti\/login\s/);
+    assert.match(text, /partner\s+GET \/api\/lti\/authorize_redirect\s/);
     assert.match(text, /ClassLink\s+repeat\s+4\s+2\s/);
     assert.match(text, /first \(JIT\)\s+4\s+2\s+\d+\.\d\dx \(\d+\.\d\d, \d+\.\d\d\)/);
     assert.match(text, new RegExp(`${3 * PER_PARTNER} of ${3 * PER_PARTNER} launches have exactly one launch event`));
