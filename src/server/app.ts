@@ -16,6 +16,7 @@ import type { PartnerModule } from './partner-module';
 import { productPageHandler } from './product-page';
 import type { SigningKeys } from './secrets';
 import { html, page } from './html';
+import { recordSecurityHeaders } from './security-headers';
 import type { LaunchSink } from '../identity/launch-sink';
 import { isLocalHttp, type Config } from './config';
 
@@ -77,20 +78,25 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   });
 
   const nonceSource = (_req: unknown, res: unknown) => `'nonce-${String((res as Response).locals.cspNonce)}'`;
-  const strictHeaders = helmet({
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ["'none'"] } },
-    frameguard: { action: 'deny' },
-  });
-  const framableHeaders = helmet({
-    contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ['*'], 'form-action': null } },
-    frameguard: false,
-    crossOriginEmbedderPolicy: false,
-    crossOriginOpenerPolicy: false,
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  });
+  const strictHeaders = recordSecurityHeaders(
+    helmet({
+      contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ["'none'"] } },
+      frameguard: { action: 'deny' },
+    }),
+  );
+  const framableHeaders = recordSecurityHeaders(
+    helmet({
+      contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ['*'], 'form-action': null } },
+      frameguard: false,
+      crossOriginEmbedderPolicy: false,
+      crossOriginOpenerPolicy: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
   app.use((req, res, next) => {
     const framable = FRAMABLE_PREFIXES.some((p) => req.path === p || req.path.startsWith(p + '/'));
-    (framable ? framableHeaders : strictHeaders)(req, res, next);
+    (framable ? framableHeaders : strictHeaders).apply(res, String(res.locals.cspNonce));
+    next();
   });
 
   app.get('/healthz', (_req, res) => {

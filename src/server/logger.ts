@@ -1,9 +1,13 @@
 import pino, { type Logger } from 'pino';
 import type { LogLevel } from './config';
+import { redactLogFields, serializeError } from './log-redaction';
 
 export type { Logger };
 
-/** Anything that could carry a credential is cut from log lines, wherever it appears. */
+/**
+ * Anything that could carry a credential is cut from log lines: these paths, in pino's redact
+ * syntax, are the cut log-redaction.ts makes (its tests hold it to pino's own redaction of them).
+ */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
@@ -28,7 +32,8 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     {
       level,
       base: { service: 'launchgate' },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      formatters: { log: redactLogFields },
+      serializers: { err: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,
