@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { RandomPool } from './random-pool';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import type { ProductCatalog } from '../provisioning/product';
 import type { Store } from '../store/port';
 import { createAdminApiRouter } from '../admin/api';
@@ -16,7 +15,7 @@ import type { PartnerModule } from './partner-module';
 import { productPageHandler } from './product-page';
 import type { SigningKeys } from './secrets';
 import { html, page } from './html';
-import { recordSecurityHeaders } from './security-headers';
+import { framableHelmet, recordSecurityHeaders, strictHelmet } from './security-headers';
 import type { LaunchSink } from '../identity/launch-sink';
 import { isLocalHttp, type Config } from './config';
 
@@ -77,22 +76,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     next();
   });
 
-  const nonceSource = (_req: unknown, res: unknown) => `'nonce-${String((res as Response).locals.cspNonce)}'`;
-  const strictHeaders = recordSecurityHeaders(
-    helmet({
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ["'none'"] } },
-      frameguard: { action: 'deny' },
-    }),
-  );
-  const framableHeaders = recordSecurityHeaders(
-    helmet({
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ['*'], 'form-action': null } },
-      frameguard: false,
-      crossOriginEmbedderPolicy: false,
-      crossOriginOpenerPolicy: false,
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-    }),
-  );
+  const strictHeaders = recordSecurityHeaders(strictHelmet());
+  const framableHeaders = recordSecurityHeaders(framableHelmet());
   app.use((req, res, next) => {
     const framable = FRAMABLE_PREFIXES.some((p) => req.path === p || req.path.startsWith(p + '/'));
     (framable ? framableHeaders : strictHeaders).apply(res, String(res.locals.cspNonce));

@@ -7,6 +7,29 @@
  * nonce put in. Helmet stays the one place that says which headers we send and with what values.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+
+/** The CSP source of the response's script nonce (res.locals.cspNonce, set per request in app.ts). */
+const nonceSource = (_req: unknown, res: unknown) => `'nonce-${String((res as Response).locals.cspNonce)}'`;
+
+/** Our own pages (console, refusals): never framed. */
+export function strictHelmet(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ["'none'"] } },
+    frameguard: { action: 'deny' },
+  });
+}
+
+/** Pages a partner shows inside its own iframe (Canvas): framable by any origin, forms may post anywhere. */
+export function framableHelmet(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ['*'], 'form-action': null } },
+    frameguard: false,
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+}
 
 /** Stands where the nonce goes while helmet runs; base64url alphabet, like a real nonce. */
 const PLACEHOLDER = 'LaunchGateNoncePlaceholder0';

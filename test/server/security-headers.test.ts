@@ -5,25 +5,9 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
-import { recordSecurityHeaders } from '../../src/server/security-headers';
+import { framableHelmet, recordSecurityHeaders, strictHelmet } from '../../src/server/security-headers';
 
-const nonceSource = (_req: unknown, res: unknown) => `'nonce-${String((res as Response).locals.cspNonce)}'`;
-
-const CONFIGS: Record<string, () => RequestHandler> = {
-  strict: () =>
-    helmet({
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ["'none'"] } },
-      frameguard: { action: 'deny' },
-    }),
-  framable: () =>
-    helmet({
-      contentSecurityPolicy: { directives: { 'script-src': ["'self'", nonceSource], 'frame-ancestors': ['*'], 'form-action': null } },
-      frameguard: false,
-      crossOriginEmbedderPolicy: false,
-      crossOriginOpenerPolicy: false,
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-    }),
-};
+const CONFIGS: Record<string, () => RequestHandler> = { strict: strictHelmet, framable: framableHelmet };
 
 function response(nonce: string): Response {
   const res = new ServerResponse(new IncomingMessage(new Socket())) as unknown as Response;
