@@ -38,6 +38,9 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export class AgentPool {
   private readonly pools = new Map<string, Pool>();
 
+  /** Connections opened so far, by origin (a timed phase should open none: see warm). */
+  private readonly connects = new Map<string, number>();
+
   constructor(private readonly maxSockets: number) {}
 
   poolFor(origin: string): Pool {
@@ -50,19 +53,28 @@ export class AgentPool {
         headersTimeout: REQUEST_TIMEOUT_MS,
         bodyTimeout: REQUEST_TIMEOUT_MS,
       });
+      pool.on('connect', () => this.connects.set(origin, (this.connects.get(origin) ?? 0) + 1));
       this.pools.set(origin, pool);
     }
     return pool;
   }
 
+  connectionsOpened(origin: string): number {
+    return this.connects.get(origin) ?? 0;
+  }
+
   /**
-   * Opens `count` keep-alive connections to `origin` before a timed phase. A browser opening a
-   * connection to a busy Node server waits for it to be accepted (Node accepts one connection per
-   * event-loop turn), which would measure connection set-up rather than launches.
+   * Opens every connection the pool may use to `origin` before a timed phase (a request on each at
+   * once). A browser opening a connection to a busy Node server waits for it to be accepted (Node
+   * accepts one connection per event-loop turn), which would measure connection set-up rather
+   * than launches. Opening only one per virtual user was not enough: undici hands a virtual user's
+   * next request to another connection while the one it just used is still being released, and
+   * during a 64-user phase it opened 26 to 32 more, mid-phase; the launches waiting on those were
+   * the phase's slowest (130 to 400 ms, all started in the same few milliseconds).
    */
-  async warm(origin: string, count: number): Promise<void> {
+  async warm(origin: string): Promise<void> {
     const browser = new Browser(this);
-    await Promise.all(Array.from({ length: count }, () => browser.request(`${origin}/`).catch(() => undefined)));
+    await Promise.all(Array.from({ length: this.maxSockets }, () => browser.request(`${origin}/`).catch(() => undefined)));
   }
 
   destroy(): void {

@@ -42,6 +42,8 @@ export interface PhaseResult {
   cost: PhaseCost | null;
   /** Calls the server made to the partner simulator during the phase. */
   partnerCalls: Record<string, number>;
+  /** Connections the browsers opened during the phase (after warming): none, or the phase measured connection set-up. */
+  connectionsOpened?: { server: number; partner: number };
 }
 
 export interface CorrectnessRow {
@@ -201,8 +203,9 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
     const runPhase = async (cohort: Cohort, kind: PhaseKind, indices: number[], expected: readonly string[], target: PhaseTarget = launchGate): Promise<number[]> => {
       const driver = drivers.get(cohort.partner)!;
       await driver.resetCounters();
-      await pool.warm(target.origin, cohort.concurrency);
-      await pool.warm(driver.origin, cohort.concurrency);
+      await pool.warm(target.origin);
+      await pool.warm(driver.origin);
+      const opened = { server: pool.connectionsOpened(target.origin), partner: pool.connectionsOpened(driver.origin) };
       // The round keeps request ids unique: each round's cohort numbers its students from 0 again.
       const tag = `bench-${target.system}-${cohort.partner}-c${cohort.concurrency}-r${cohort.round}-${kind}`;
       const { value: load, cost } = await measure(target.pid, () =>
@@ -216,7 +219,8 @@ export async function runBenchmark(options: BenchOptions, progress: Progress = (
       const stats = summarize(load, expected);
       stats.hops = hopBreakdown(load.records, target.origin);
       if (cost !== null && target.system === 'launchgate') peakRssMb = Math.max(peakRssMb, cost.peakRssMb);
-      const result: PhaseResult = { system: target.system, partner: cohort.partner, kind, concurrency: cohort.concurrency, round: cohort.round, stats, cost, partnerCalls: await driver.counters() };
+      const connectionsOpened = { server: pool.connectionsOpened(target.origin) - opened.server, partner: pool.connectionsOpened(driver.origin) - opened.partner };
+      const result: PhaseResult = { system: target.system, partner: cohort.partner, kind, concurrency: cohort.concurrency, round: cohort.round, stats, cost, partnerCalls: await driver.counters(), connectionsOpened };
       progress(
         `${target.system === 'ltijs' ? 'ltijs ' : ''}${cohort.partner} ${kind} c=${cohort.concurrency}${roundLabel(cohort.round)}: ${stats.launches} launches, ${stats.perSecond.toFixed(0)}/s, ` +
           `p50 ${stats.p50.toFixed(0)} ms, p99 ${stats.p99.toFixed(0)} ms, ${stats.errors} unexpected` +
@@ -422,9 +426,9 @@ async function runMixedBurst(
   const concurrency = options.concurrency[0]!;
   for (const driver of drivers.values()) {
     await driver.resetCounters();
-    await pool.warm(driver.origin, concurrency);
+    await pool.warm(driver.origin);
   }
-  await pool.warm(lg.baseUrl, concurrency);
+  await pool.warm(lg.baseUrl);
   progress(`burst: ${order.length} new students against ${options.seats ?? 'unlimited'} seats, ${concurrency} at a time`);
   const outcomesByPartner = new Map<BenchPartner, number[]>();
   const { value: load, cost } = await measure(lg.pid, () =>

@@ -58,6 +58,12 @@ describe('benchmark (tiny scale)', function () {
     assert.deepEqual(results.jwks, { launchGateFetches: 1, issuers: 1, launchGateLaunches: PER_PARTNER, ltijsFetches: WARMUP + ROUNDS * USERS, ltijsLaunches: WARMUP + ROUNDS * USERS });
   });
 
+  it('opens every browser connection before a phase, none during it (a phase measures launches, not connection set-up)', () => {
+    const measured = results.phases.filter((p) => p.kind !== 'warmup');
+    assert.ok(measured.length > 0);
+    for (const p of measured) assert.deepEqual(p.connectionsOpened, { server: 0, partner: 0 }, `${p.system} ${p.partner} ${p.kind} round ${p.round}`);
+  });
+
   it('times every request of every measured launch: the server’s, the partner’s, and the browser’s gaps', () => {
     const hopsOf = (system: string, partner: string) =>
       results.phases.find((p) => p.system === system && p.partner === partner && p.kind === 'first' && p.round === 0)!.stats.hops.map((h) => `${h.where} ${h.hop} ${h.launches}`);
