@@ -6,30 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { tenantKeyString } from '../../src/identity/launch-identity';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite';
+import type { SqliteStore } from '../../src/store/sqlite';
+import { sqliteFilePerTest } from '../support/sqlite-file';
 
 describe('SQLite configuration reads between admin changes', function () {
-  let dir: string;
-  let file: string;
-  const stores: SqliteStore[] = [];
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launchgate-config-'));
-    file = path.join(dir, 'store.sqlite');
-  });
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function open(options: { checkpointInWorker?: boolean } = {}): Promise<SqliteStore> {
-    const store = openSqliteStore({ file, ...options });
-    await store.init();
-    stores.push(store);
-    return store;
-  }
+  const sqlite = sqliteFilePerTest('config');
+  const open = (options: { checkpointInWorker?: boolean } = {}) => sqlite.open(options);
 
   async function seed(store: SqliteStore) {
     const org = await store.createOrganization({ name: 'Cached County' });
@@ -85,7 +68,7 @@ describe('SQLite configuration reads between admin changes', function () {
     const store = await open();
     assert.equal(store.database.pragma('wal_autocheckpoint', { simple: true }), 0);
     const { org, directory } = await seed(store);
-    const sizeBefore = fs.statSync(file).size;
+    const sizeBefore = fs.statSync(sqlite.file).size;
     for (let i = 0; i < 1500; i++) {
       await store.createUser({
         orgId: org.id,
@@ -102,12 +85,11 @@ describe('SQLite configuration reads between admin changes', function () {
     }
     // Fewer pages than SQLite's own threshold (1000): without the worker nothing would reach the file yet.
     const deadline = Date.now() + 5_000;
-    while (fs.statSync(file).size <= sizeBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(fs.statSync(file).size > sizeBefore, 'the database file did not grow while the store was open');
+    while (fs.statSync(sqlite.file).size <= sizeBefore && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(fs.statSync(sqlite.file).size > sizeBefore, 'the database file did not grow while the store was open');
 
     await store.close();
-    stores.splice(stores.indexOf(store), 1);
-    const wal = `${file}-wal`;
+    const wal = `${sqlite.file}-wal`;
     assert.ok(!fs.existsSync(wal) || fs.statSync(wal).size === 0, 'the WAL was left behind after a clean close');
   });
 });

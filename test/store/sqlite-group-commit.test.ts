@@ -1,39 +1,20 @@
 /** Group commit: one transaction per event-loop turn, each write told "done" only once committed. */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreConflictError } from '../../src/store/errors';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite';
+import { sqliteFilePerTest } from '../support/sqlite-file';
 import { flushGroupCommits } from '../../src/store/sqlite/group-commit';
 
 // A day ahead: mocha loads every file before it runs any, and the whole suite takes over a minute.
 const FUTURE = new Date(Date.now() + 24 * 60 * 60_000);
 
 describe('SQLite group commit', function () {
-  let dir: string;
-  let file: string;
-  const opened: SqliteStore[] = [];
-  const open = async (): Promise<SqliteStore> => {
-    const store = openSqliteStore({ file, checkpointInWorker: false });
-    opened.push(store);
-    await store.init();
-    return store;
-  };
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launchgate-group-'));
-    file = path.join(dir, 'store.sqlite');
-  });
-  afterEach(async () => {
-    for (const store of opened.splice(0)) await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const sqlite = sqliteFilePerTest('group');
+  const open = () => sqlite.open({ checkpointInWorker: false });
 
   /** What another process would see: a second connection, reading committed rows only. */
   function committedKeys(): string[] {
-    const reader = new Database(file, { readonly: true });
+    const reader = new Database(sqlite.file, { readonly: true });
     try {
       return (reader.prepare("SELECT key FROM ephemeral WHERE namespace = 'test' ORDER BY key").pluck().all() as string[]);
     } finally {
@@ -99,7 +80,7 @@ describe('SQLite group commit', function () {
   it('an error that ends the transaction fails every write of the turn: none is reported done, none is kept', async () => {
     const store = await open();
     // RAISE(ROLLBACK) ends the whole transaction, as disk-full or I/O errors do.
-    const setup = new Database(file);
+    const setup = new Database(sqlite.file);
     setup.exec("CREATE TRIGGER boom BEFORE INSERT ON settings WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ROLLBACK, 'boom'); END");
     setup.close();
     const results = await Promise.allSettled([
@@ -138,10 +119,10 @@ describe('SQLite group commit', function () {
   it('another connection of this process writes at once after flushGroupCommits (as ltijs’s plugin does)', async () => {
     const store = await open();
     const pending = store.ephemeral.put('test', 'store', '1', FUTURE);
-    const other = new Database(file, { timeout: 0 });
+    const other = new Database(sqlite.file, { timeout: 0 });
     try {
       assert.throws(() => other.prepare("INSERT INTO settings (name, value) VALUES ('x', 'y')").run(), /locked|busy/i);
-      flushGroupCommits(file);
+      flushGroupCommits(sqlite.file);
       other.prepare("INSERT INTO settings (name, value) VALUES ('x', 'y')").run();
     } finally {
       other.close();
@@ -159,9 +140,7 @@ describe('SQLite group commit', function () {
   });
 
   it('with grouping off (several server processes on the file) each write commits on its own, at once', async () => {
-    const store = openSqliteStore({ file, checkpointInWorker: false, groupCommit: false });
-    opened.push(store);
-    await store.init();
+    const store = await sqlite.open({ checkpointInWorker: false, groupCommit: false });
     const before = { ...store.groupCommitStats };
     const put = store.ephemeral.put('test', 'alone', '1', FUTURE);
     assert.deepEqual(committedKeys(), ['alone']);

@@ -3,28 +3,12 @@
  * seat check reads one row instead of counting every license. The count must equal the licenses.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite';
+import type { SqliteStore } from '../../src/store/sqlite';
+import { sqliteFilePerTest } from '../support/sqlite-file';
 
 describe('SQLite license counts', function () {
-  let dir: string;
-  const stores: SqliteStore[] = [];
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'launchgate-counts-'));
-  });
-  afterEach(async () => {
-    for (const s of stores.splice(0)) await s.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function open(file = path.join(dir, 'store.sqlite')): Promise<SqliteStore> {
-    const store = openSqliteStore({ file });
-    await store.init();
-    stores.push(store);
-    return store;
-  }
+  const sqlite = sqliteFilePerTest('counts');
+  const open = (file?: string) => sqlite.open(file === undefined ? {} : { file });
 
   async function seed(store: SqliteStore, users: number, seats: number | null) {
     const org = await store.createOrganization({ name: 'Counted' });
@@ -67,7 +51,7 @@ describe('SQLite license counts', function () {
   });
 
   it('a file written before the counts existed is counted when it is upgraded', async () => {
-    const file = path.join(dir, 'old.sqlite');
+    const file = sqlite.pathOf('old.sqlite');
     const before = await open(file);
     const { orgId, directoryId, ids } = await seed(before, 4, null);
     for (const userId of ids) await before.assignLicense({ userId, orgId, directoryId, productId: 'studio', source: 'jit' });
