@@ -31,10 +31,10 @@ export const CREDENTIAL_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** Headers cut from a logged `req` or `res`, at `<field>.headers.<name>`. */
-const HEADERS_OF: Readonly<Record<string, readonly string[]>> = {
-  req: ['authorization', 'cookie'],
-  res: ['set-cookie'],
-};
+const HEADERS_OF: ReadonlyMap<string, readonly string[]> = new Map([
+  ['req', ['authorization', 'cookie']],
+  ['res', ['set-cookie']],
+]);
 
 const hasOwn = (obj: object, key: string) => Object.prototype.hasOwnProperty.call(obj, key);
 
@@ -65,7 +65,7 @@ export function redactLogFields(fields: Record<string, unknown>): Record<string,
   for (const key of Object.keys(fields)) {
     const value = fields[key];
     if (key === 'err' || value === null || typeof value !== 'object' || Array.isArray(value)) continue;
-    const censored = censorChildren(value, HEADERS_OF[key]);
+    const censored = censorChildren(value, HEADERS_OF.get(key));
     if (censored !== value) (out ??= { ...fields })[key] = censored;
   }
   return out ?? fields;

@@ -43,8 +43,6 @@ interface RecordedHeader {
 export interface SecurityHeaders {
   /** Sets every header on `res`, with `nonce` where helmet's directive put the response's nonce. */
   apply(res: Response, nonce: string): void;
-  /** The headers as helmet set them, by lower-case name (for tests). */
-  readonly names: readonly string[];
 }
 
 /**
@@ -78,7 +76,6 @@ export function recordSecurityHeaders(helmetMiddleware: RequestHandler): Securit
   const headers = [...set.values()];
   const toRemove = [...removed];
   return {
-    names: [...set.keys()],
     apply(res: Response, nonce: string): void {
       for (const h of headers) res.setHeader(h.name, h.parts.length === 1 ? h.parts[0]! : h.parts.join(nonce));
       for (const name of toRemove) res.removeHeader(name);
