@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import express, { type Express } from 'express';
+import { formBody } from '../../src/server/form-body';
 import type { PartnerContext, PartnerModule } from '../../src/server/partner-module';
 import { DEFAULT_CLOCK_POLICY, type ClockPolicy } from './checks';
 import type { CanvasRuntime } from './context';
@@ -116,13 +117,17 @@ export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
       };
       const runtime = ltijs;
 
-      const router = express.Router();
-      router.use(express.urlencoded({ extended: false, limit: '128kb', parameterLimit: 100 }));
+      // The launch's own routes are launch routes, not on the router mounted at /lti: every layer
+      // Express walks costs each of a launch's requests, and these are two of its three.
+      const form = formBody({ limitBytes: 128 * 1024, parameterLimit: 100 });
       const login = loginHandler(rt);
-      router.get('/login', login);
-      router.post('/login', login);
-      router.post('/launch', launchHandler(rt));
-      router.post('/launch/continue', continueHandler(rt));
+      ctx.routes.get('/lti/login', login);
+      ctx.routes.post('/lti/login', form, login);
+      ctx.routes.post('/lti/launch', form, launchHandler(rt));
+      ctx.routes.post('/lti/launch/continue', form, continueHandler(rt));
+
+      const router = express.Router();
+      // ltijs's own app serves the key set, and it routes on the path below /lti.
       router.get('/keys', (req, res, next) => runtime.serveKeys(req, res, next));
       const gate = registrationGate({
         ephemeral: ctx.ephemeral,

@@ -92,7 +92,10 @@ export function loginHandler(rt: CanvasRuntime) {
         nonce,
       };
       if (messageHint) auth.lti_message_hint = messageHint;
-      for (const [name, value] of Object.entries(auth)) authUrl.searchParams.set(name, value);
+      // One serialization of the query (URL#searchParams.set rewrites the whole href on every call).
+      const query = new URLSearchParams(authUrl.search);
+      for (const [name, value] of Object.entries(auth)) query.set(name, value);
+      authUrl.search = query.toString();
 
       if (storageTarget === null) {
         redirectTo(res, 302, authUrl.toString());

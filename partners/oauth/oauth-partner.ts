@@ -344,8 +344,8 @@ export function oauthPartnerModule(def: OAuthPartnerDefinition, config: OAuthPar
         })(req, res, next);
       };
 
-      app.get(startPath, cookieParser(), start);
-      app.get(callbackPath, cookieParser(), callback);
+      ctx.routes.get(startPath, cookieParser(), start);
+      ctx.routes.get(callbackPath, cookieParser(), callback);
     },
   };
 }

@@ -14,6 +14,8 @@ import { createMetrics, type Metrics } from './metrics';
 import type { PartnerModule } from './partner-module';
 import { productPageHandler } from './product-page';
 import type { SigningKeys } from './secrets';
+import { FormBodyError } from './form-body';
+import { LaunchRoutes } from './launch-routes';
 import { html, page } from './html';
 import { framableHelmet, recordSecurityHeaders, strictHelmet } from './security-headers';
 import type { LaunchSink } from '../identity/launch-sink';
@@ -57,12 +59,18 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   // Whose X-Forwarded-For names the client (req.ip, which the sign-in throttle counts by): TRUST_PROXY, loopback by default.
   app.set('trust proxy', config.trustProxy);
 
+  const strictHeaders = recordSecurityHeaders(strictHelmet());
+  const framableHeaders = recordSecurityHeaders(framableHelmet());
+  // One middleware for what every response gets: each layer Express walks costs every request.
   app.use((req: Request, res: Response, next: NextFunction) => {
     const incoming = req.get('x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const cspNonce = nonces.base64(16);
     res.locals.requestId = requestId;
-    res.locals.cspNonce = nonces.base64(16);
+    res.locals.cspNonce = cspNonce;
     res.setHeader('X-Request-Id', requestId);
+    const framable = FRAMABLE_PREFIXES.some((p) => req.path === p || req.path.startsWith(p + '/'));
+    (framable ? framableHeaders : strictHeaders).apply(res, cspNonce);
     // A listener per request costs every request; only a debug log reads it.
     if (logRequests) {
       const started = process.hrtime.bigint();
@@ -75,14 +83,8 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
     }
     next();
   });
-
-  const strictHeaders = recordSecurityHeaders(strictHelmet());
-  const framableHeaders = recordSecurityHeaders(framableHelmet());
-  app.use((req, res, next) => {
-    const framable = FRAMABLE_PREFIXES.some((p) => req.path === p || req.path.startsWith(p + '/'));
-    (framable ? framableHeaders : strictHeaders).apply(res, String(res.locals.cspNonce));
-    next();
-  });
+  const launchRoutes = new LaunchRoutes(app);
+  app.use(launchRoutes.middleware());
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -107,7 +109,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   for (const product of deps.products.products) {
     const local = new URL(product.launchUrl);
     if (local.origin === config.publicUrl.origin && local.pathname.startsWith('/product/')) {
-      app.get(local.pathname, productPageHandler(product, { keys: deps.keys, issuer, ephemeral: store.ephemeral, now }));
+      launchRoutes.get(local.pathname, productPageHandler(product, { keys: deps.keys, issuer, ephemeral: store.ephemeral, now }));
     }
   }
 
@@ -121,7 +123,7 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   const sink = createLaunchSink({ store, products: deps.products, keys: deps.keys, issuer, logger, metrics, now });
   const partners = deps.partners ?? [];
   for (const partner of partners) {
-    await partner.mount(app, { sink, ephemeral: store.ephemeral, logger: logger.child({ partner: partner.name }), publicUrl: config.publicUrl, localHttp: isLocalHttp(config), now });
+    await partner.mount(app, { sink, routes: launchRoutes, ephemeral: store.ephemeral, logger: logger.child({ partner: partner.name }), publicUrl: config.publicUrl, localHttp: isLocalHttp(config), now });
   }
 
   app.use('/admin', createConsoleRouter({ store, products: deps.products, publicUrl: config.publicUrl, localHttp: isLocalHttp(config), now, resolveTxt: deps.resolveTxt, logger, refusePrivateHosts }));
@@ -146,6 +148,14 @@ export async function createApp(deps: AppDeps): Promise<BuiltApp> {
   });
   // Express needs four parameters to recognise an error handler.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (err instanceof FormBodyError) {
+      logger.warn({ requestId: res.locals.requestId, path: req.path, code: err.code, cause: err.message }, 'form refused');
+      if (res.headersSent) return;
+      res.status(err.status).type('html').send(
+        page({ title: 'The form could not be read', body: html`<h1>The form could not be read</h1><p>${err.message}.</p><p>Request ${String(res.locals.requestId)}.</p>` }),
+      );
+      return;
+    }
     logger.error({ err, requestId: res.locals.requestId, path: req.path }, 'unhandled error');
     if (res.headersSent) return;
     res.status(500).type('html').send(

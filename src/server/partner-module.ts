@@ -4,11 +4,14 @@
  */
 import type { Express } from 'express';
 import type { LaunchSink } from '../identity/launch-sink';
+import type { LaunchRoutes } from './launch-routes';
 import type { EphemeralStore } from '../store/port';
 import type { Logger } from './logger';
 
 export interface PartnerContext {
   sink: LaunchSink;
+  /** Where a partner puts the routes of its launches (found before the rest of the app's). */
+  routes: LaunchRoutes;
   /** Login state, nonces and sessions: in the store, so any process can finish a launch. */
   ephemeral: EphemeralStore;
   logger: Logger;

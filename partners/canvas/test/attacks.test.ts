@@ -226,4 +226,18 @@ describe('Canvas launch attacks are refused', function () {
     const answer = await browser.request(`${w.h.baseUrl}/lti/login`, { form: params });
     await assertRefused(answer, 'target_link_uri_foreign');
   });
+
+  it('a form_post larger than 128 kB, or with over 100 fields, is refused (413) before the launch reads it', async () => {
+    const post = (body: string) =>
+      fetch(`${w.h.baseUrl}/lti/launch`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const large = await post(`state=s&id_token=${'a'.repeat(200 * 1024)}`);
+    assert.equal(large.status, 413);
+    assert.match(await large.text(), /The form could not be read/);
+    const many = await post(Array.from({ length: 101 }, (_, i) => `f${i}=x`).join('&'));
+    assert.equal(many.status, 413);
+    // Within the limits the same route reads the form: a post without a state is refused for that.
+    const small = await post('id_token=a.b.c');
+    assert.equal(small.status, 400);
+    assert.equal(await lastCheck(w.h), 'state_missing');
+  });
 });

@@ -38,7 +38,12 @@ const openGroups = new Map<string, Set<GroupCommit>>();
 
 /** Commits every open group on `file` in this process; call before writing to it on another connection. */
 export function flushGroupCommits(file: string): void {
-  const groups = openGroups.get(path.resolve(file));
+  flushResolved(path.resolve(file));
+}
+
+/** flushGroupCommits for a path already resolved (a group's own file: resolving it on every open showed in the profile). */
+function flushResolved(file: string): void {
+  const groups = openGroups.get(file);
   if (groups === undefined) return;
   for (const group of [...groups]) group.flush();
 }
@@ -126,7 +131,7 @@ export class GroupCommit {
 
   private open(): void {
     if (this.file !== null) {
-      flushGroupCommits(this.file);
+      flushResolved(this.file);
       this.begin.run();
       const groups = openGroups.get(this.file) ?? new Set<GroupCommit>();
       groups.add(this);
