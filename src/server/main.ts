@@ -13,6 +13,7 @@ import { loadSigningKeys, resolveSecret } from './secrets';
 import { ensureOperatorToken } from './bootstrap';
 import { drainable } from './drain';
 import { createApp } from './app';
+import { createAppServer } from './http-server';
 import { partnerModules } from './partners';
 import { retireSandboxAdmin, startSandbox } from '../sandbox';
 
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   const partners = [...partnerModules(appConfig, store, secret), ...(sandbox ? [sandbox.module] : [])];
   const built = await createApp({ config: appConfig, store, logger, products, keys, partners });
 
-  const server: Server = built.app.listen(config.port, config.host);
+  const server: Server = createAppServer(built.app).listen(config.port, config.host);
   const drainer = drainable(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
