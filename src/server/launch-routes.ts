@@ -3,8 +3,8 @@
  *
  * Why: a Canvas launch is three requests into LaunchGate (login, id_token post, product page) and
  * an OAuth launch three too. Express 5's router runs every layer it passes through (matchers,
- * params, a closure per step): 13% of the bytes LaunchGate allocated in a Canvas burst. A route
- * here costs one Map lookup instead.
+ * params, a closure per step): its functions allocated 15% of the bytes LaunchGate allocated in a
+ * Canvas burst, 6% once these routes were found here, by one Map lookup.
  *
  * Each route is also registered on the app as usual, so a spelling Express accepts and this table
  * does not (`/LTI/Launch`, a trailing slash, HEAD for GET) is still served, by the same handlers;

@@ -38,12 +38,7 @@ const openGroups = new Map<string, Set<GroupCommit>>();
 
 /** Commits every open group on `file` in this process; call before writing to it on another connection. */
 export function flushGroupCommits(file: string): void {
-  flushResolved(path.resolve(file));
-}
-
-/** flushGroupCommits for a path already resolved (a group's own file: resolving it on every open showed in the profile). */
-function flushResolved(file: string): void {
-  const groups = openGroups.get(file);
+  const groups = openGroups.get(path.resolve(file));
   if (groups === undefined) return;
   for (const group of [...groups]) group.flush();
 }
@@ -131,7 +126,7 @@ export class GroupCommit {
 
   private open(): void {
     if (this.file !== null) {
-      flushResolved(this.file);
+      flushGroupCommits(this.file);
       this.begin.run();
       const groups = openGroups.get(this.file) ?? new Set<GroupCommit>();
       groups.add(this);
