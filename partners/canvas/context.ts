@@ -55,7 +55,7 @@ export async function failLaunch(rt: CanvasRuntime, req: Request, res: Response,
   }
 }
 
-/** A form or query field as a string, or undefined (arrays and objects from `qs` are refused). */
+/** A form or query field as a string, or undefined (a repeated field arrives as a list, and is refused). */
 export function field(source: unknown, name: string, maxLength = 4096): string | undefined {
   if (typeof source !== 'object' || source === null) return undefined;
   const value = (source as Record<string, unknown>)[name];

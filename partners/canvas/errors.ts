@@ -9,6 +9,7 @@ export const LAUNCH_CHECK_CODES = [
   'client_id_missing',
   'target_link_uri_foreign',
   // The form_post itself
+  'form_unreadable',
   'id_token_missing',
   'state_missing',
   'state_unknown',

@@ -11,12 +11,13 @@
  * Every launch ends in the LaunchSink: `complete` with a LaunchIdentity, or `fail` with a reason.
  */
 import { createHash } from 'node:crypto';
-import express, { type Express } from 'express';
-import { formBody } from '../../src/server/form-body';
+import express, { type Express, type RequestHandler } from 'express';
+import { FormBodyError, formBody } from '../../src/server/form-body';
 import type { PartnerContext, PartnerModule } from '../../src/server/partner-module';
 import { DEFAULT_CLOCK_POLICY, type ClockPolicy } from './checks';
-import type { CanvasRuntime } from './context';
+import { failLaunch, type CanvasRuntime } from './context';
 import { developerKeyJson, ICON_SVG, toolUrls, type ToolDescription } from './developer-key';
+import { LaunchCheckError } from './errors';
 import type { FetchLike } from './http';
 import { continueHandler, launchHandler } from './launch';
 import { loginHandler } from './login';
@@ -119,7 +120,14 @@ export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
 
       // The launch's own routes are launch routes, not on the router mounted at /lti: every layer
       // Express walks costs each of a launch's requests, and these are two of its three.
-      const form = formBody({ limitBytes: 128 * 1024, parameterLimit: 100 });
+      const readForm = formBody({ limitBytes: 128 * 1024, parameterLimit: 100 });
+      // A form that cannot be read is a refused launch like any other: the generic page, and the
+      // audit event (with no organization: nothing in it can be trusted to name one) says why.
+      const form: RequestHandler = (req, res, next) =>
+        readForm(req, res, (err?: unknown) => {
+          if (err instanceof FormBodyError) void failLaunch(rt, req, res, new LaunchCheckError('form_unreadable', err.message)).catch(next);
+          else next(err);
+        });
       const login = loginHandler(rt);
       ctx.routes.get('/lti/login', login);
       ctx.routes.post('/lti/login', form, login);
