@@ -118,8 +118,8 @@ export function canvasPartner(deps: CanvasDeps): CanvasPartnerModule {
       };
       const runtime = ltijs;
 
-      // The launch's own routes are launch routes, not on the router mounted at /lti: every layer
-      // Express walks costs each of a launch's requests, and these are two of its three.
+      // Login and launch are launch routes (found before Express's router), not on the router
+      // mounted at /lti: every layer Express walks costs each request, and these are two of three.
       const readForm = formBody({ limitBytes: 128 * 1024, parameterLimit: 100 });
       // A form that cannot be read is a refused launch like any other: the generic page, and the
       // audit event (with no organization: nothing in it can be trusted to name one) says why.

@@ -8,7 +8,7 @@
  * cost, and nothing here needs nested keys.
  *
  * What it refuses, each with a FormBodyError that names the HTTP status (the app's error handler
- * answers with it):
+ * answers with it; the Canvas routes turn it into a refused launch, audited as form_unreadable):
  *   413 form_too_large       more bytes than `limitBytes` (declared or streamed), or more than `parameterLimit` fields
  *   415 form_charset         a charset other than UTF-8
  *   415 form_encoding        a Content-Encoding other than identity (browsers never compress a form)
